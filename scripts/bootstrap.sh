@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the centre needs on Debian 12: system packages (as root, with apt-get) and the
+# Python virtual environment in .venv. Safe to run again. Usage: scripts/bootstrap.sh [dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+# Pango and HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes PDFs ~5x faster), fonts for PDFs.
+SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+# Chromium and its driver for the browser tests.
+DEV_SYSTEM_PACKAGES="chromium chromium-driver"
+
+want="$SYSTEM_PACKAGES"
+[ "${1:-}" = "dev" ] && want="$want $DEV_SYSTEM_PACKAGES"
+missing=""
+for pkg in $want; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing system packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "Missing system packages:$missing"
+    echo "Install them with: sudo apt-get install -y$missing"
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+req=requirements.txt
+[ "${1:-}" = "dev" ] && req=requirements-dev.txt
+# Only reinstall when the requirements changed since the last install.
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt 2>/dev/null | sha256sum | cut -c1-16)-${1:-prod}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/pip install -q --disable-pip-version-check -r "$req" -c constraints.txt
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
