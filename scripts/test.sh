@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
 scripts/services.sh
+# The independent Open Badges tools (1EdTech validator, openbadges-bakery) in their own venv.
+tools/ob2-validator/setup.sh >/dev/null
 
 if [ -z "${DATABASE_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres?conn_max_age=60"
