@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    UserChangeForm,
+)
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 
 from .models import User
 
@@ -30,3 +35,12 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, which also reaches people invited by the centre who never set a
+    password (Django skips accounts without a usable password), so an expired invitation can be
+    renewed from the sign-in page."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)

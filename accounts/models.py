@@ -1,5 +1,6 @@
 """People and the organisational units whose deans approve courses."""
 
+import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
@@ -65,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Stored lower-case (see save) so that unique=True means unique whatever the case; the
     # constraint on Lower(email) guards rows written around the model.
     email = models.EmailField("e-mail address", max_length=254, unique=True)
+    # The id in the learner's public profile URL: random, so profiles cannot be enumerated.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(max_length=200)
     unit = models.ForeignKey(
         Unit,

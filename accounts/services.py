@@ -44,3 +44,44 @@ def unit_set_dean(*, unit: Unit, dean: User | None, designates: list[User] = ())
     unit.save(update_fields=["dean"])
     unit.designates.set(designates)
     return unit
+
+
+def invitation_link(user) -> str:
+    """A one-time link for a new account to set its password (Django's reset token)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse(
+        "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    )
+
+
+def invitation_send(*, user, reason: str) -> None:
+    """E-mail a new person a link to set their password; `reason` says why they have an account."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    body = render_to_string(
+        "accounts/email/invitation.txt",
+        {"user": user, "link": invitation_link(user), "reason": reason,
+         "SITE_NAME": settings.SITE_NAME, "CENTRE_NAME": settings.CENTRE_NAME},
+    )  # fmt: skip
+    send_mail(f"Your account at {settings.SITE_NAME}", body, None, [user.email])
+
+
+@transaction.atomic
+def learner_get_or_invite(*, email: str, full_name: str = "", reason: str) -> tuple[User, bool]:
+    """The person with this e-mail; a new learner account, invited by e-mail after commit, if
+    there is none. Returns (user, created)."""
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing:
+        return existing, False
+    user = user_create(email=email, full_name=full_name or email.split("@")[0], is_learner=True)
+    transaction.on_commit(lambda: invitation_send(user=user, reason=reason))
+    return user, True

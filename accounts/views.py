@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from .forms import PasswordResetForm
 from .models import Role
 
 
@@ -22,6 +23,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     which anyone can set to a domain of their own (password-reset poisoning)."""
 
     success_url = reverse_lazy("password_reset_done")
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL, "site_title": settings.SITE_NAME}

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from accounts.urls import auth_urlpatterns
 
@@ -14,7 +13,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("", include("accounts.urls")),
+    path("", include("courses.urls_catalogue")),
+    path("leads/", include("leads.urls")),
+    path("centre/imports/", include("courses.urls_imports")),
+    path("", include("courses.urls")),
+    path("", include("assessments.urls")),
     *auth_urlpatterns,
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from courses.views_catalogue import catalogue_home
 
 
 def home(request):
     """The public home page, where the catalogue of published courses stands."""
-    return render(request, "home.html")
+    return catalogue_home(request)
 
 
 def _check(fn):

@@ -9,6 +9,10 @@ scripts/bootstrap.sh dev
 scripts/services.sh
 # The independent Open Badges tools (1EdTech validator, openbadges-bakery) in their own venv.
 tools/ob2-validator/setup.sh >/dev/null
+# The independent Verifiable Credentials verifier (Digital Bazaar's JavaScript stack), from npm.
+if command -v npm >/dev/null && [ ! -d tools/vc-verifier/node_modules ]; then
+  npm ci --prefix tools/vc-verifier --silent --no-audit --no-fund
+fi
 
 if [ -z "${DATABASE_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres?conn_max_age=60"

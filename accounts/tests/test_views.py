@@ -82,3 +82,12 @@ def test_pages_use_local_assets_only(client):
     assert "/static/vendor/bootstrap/bootstrap.min.css" in page
     # Stylesheets and scripts come from this site: the centre works with no internet.
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', page)
+
+
+def test_an_invited_person_who_never_set_a_password_can_ask_for_a_new_link(client):
+    from accounts.services import user_create
+
+    user_create(email="invited@example.org", full_name="Invited Learner")  # no password
+    client.post(reverse("password_reset"), {"email": "invited@example.org"})
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body

@@ -1,0 +1,83 @@
+"""Reads of assessment plans and records: the grid, a learner's progress. Each runs a fixed number
+of queries whatever the cohort's size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from courses.models import Enrollment, LearningOutcome
+
+from .models import Assessment, AssessmentRecord, RubricCriterion
+
+
+def course_plan(course_id):
+    return list(Assessment.objects.filter(course_id=course_id).prefetch_related("outcomes"))
+
+
+def current_records(enrollments):
+    """{(enrollment_id, assessment_id): current record} for these enrollments."""
+    records = AssessmentRecord.objects.filter(
+        enrollment__in=enrollments, is_current=True
+    ).select_related("assessor")
+    return {(r.enrollment_id, r.assessment_id): r for r in records}
+
+
+@dataclass
+class OutcomeProgress:
+    outcome: LearningOutcome
+    demonstrated_by: list = field(default_factory=list)  # passed summative assessments
+    failed: list = field(default_factory=list)  # current fails, shown even after completion
+    attempts: list = field(default_factory=list)  # formative records, for feedback
+
+    @property
+    def demonstrated(self):
+        return bool(self.demonstrated_by)
+
+
+def enrollment_progress(enrollment: Enrollment) -> list[OutcomeProgress]:
+    """For each learning outcome: which current records demonstrate it, and which failed."""
+    course_id = enrollment.offering.course_id
+    outcomes = list(LearningOutcome.objects.filter(course_id=course_id))
+    progress = {o.pk: OutcomeProgress(o) for o in outcomes}
+    criteria = defaultdict(set)
+    for assessment_id, outcome_id in RubricCriterion.objects.filter(
+        assessment__course_id=course_id
+    ).values_list("assessment_id", "outcome_id"):
+        criteria[assessment_id].add(outcome_id)
+    for record in AssessmentRecord.objects.filter(
+        enrollment=enrollment, is_current=True
+    ).select_related("assessment"):
+        for outcome_id in criteria[record.assessment_id]:
+            item = progress.get(outcome_id)
+            if item is None:
+                continue
+            if not record.assessment.summative:
+                item.attempts.append(record)
+            elif record.passed:
+                item.demonstrated_by.append(record)
+            else:
+                item.failed.append(record)
+    return list(progress.values())
+
+
+def roster_progress(enrollments, course_id) -> dict:
+    """{enrollment_id: number of outcomes demonstrated}, in three queries for any cohort."""
+    outcome_count = LearningOutcome.objects.filter(course_id=course_id).count()
+    criteria = defaultdict(set)
+    for assessment_id, outcome_id in RubricCriterion.objects.filter(
+        assessment__course_id=course_id, assessment__purpose=Assessment.Purpose.SUMMATIVE
+    ).values_list("assessment_id", "outcome_id"):
+        criteria[assessment_id].add(outcome_id)
+    shown = defaultdict(set)
+    for enrollment_id, assessment_id in AssessmentRecord.objects.filter(
+        enrollment__in=enrollments, is_current=True, result=AssessmentRecord.Result.PASS
+    ).values_list("enrollment_id", "assessment_id"):
+        shown[enrollment_id] |= criteria[assessment_id]
+    return {"total": outcome_count, "demonstrated": {k: len(v) for k, v in shown.items()}}
+
+
+def record_history(enrollment):
+    return (
+        AssessmentRecord.objects.filter(enrollment=enrollment)
+        .select_related("assessment", "assessor")
+        .order_by("assessment__position", "-recorded_at", "-id")
+    )

@@ -1,0 +1,169 @@
+"""Time the CSV imports on this machine, in a throwaway database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/import_bench.py
+    .venv/bin/python bench/import_bench.py --rows 10000      # SQLite when DATABASE_URL is unset
+
+It creates a test database (``test_<name>``) with the migrations, builds a published course with
+one offering, and times, end to end through the same services the upload page uses (Celery
+inline, e-mail kept in memory):
+
+1. enrolling N new people (accounts created, enrolled, invitations sent),
+2. uploading the same file again (everyone already enrolled),
+3. recording N results (N/2 learners x 2 assessments).
+
+The test database is dropped at the end; nothing touches your own data.
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=5000)
+    args = parser.parse_args()
+
+    import logging
+
+    import django
+
+    django.setup()
+    # Celery logs every eager task (badge issuance after each completion): keep the output to
+    # the timings.
+    logging.disable(logging.INFO)
+    from django.conf import settings
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+        teardown_test_environment,
+    )
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from config.celery_app import app
+
+    app.conf.task_always_eager = True
+    setup_test_environment()
+    old = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    try:
+        run(args.rows)
+    finally:
+        teardown_databases(old, verbosity=0)
+        teardown_test_environment()
+
+
+class Upload:
+    """What the upload form hands the service: a name, a size and read()."""
+
+    def __init__(self, name, text):
+        self.name = name
+        self._data = text.encode("utf-8")
+        self.size = len(self._data)
+
+    def read(self, size=-1):
+        return self._data if size < 0 else self._data[:size]
+
+
+def timed(label, fn):
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    print(f"{label:<58} {elapsed:6.2f} s")
+    return result
+
+
+def run(rows):
+    from django.core import mail
+    from django.db import connection
+
+    from accounts.models import Unit
+    from accounts.services import user_create
+    from assessments.services import assessment_save
+    from courses.imports import import_job_create
+    from courses.models import CourseStatus, Enrollment, ImportJob, LearningOutcome
+    from courses.services import course_create, course_publish, course_set_status, offering_create
+
+    admin = user_create(email="admin@example.org", full_name="Admin", is_leads_admin=True)
+    unit = Unit.objects.create(name="Faculty of Benchmarks")
+    leader = user_create(email="leader@example.org", full_name="Leader", is_course_leader=True)
+    course = course_create(leader=leader, unit=unit, title="Benchmarking")
+    course.credits, course.modality = 1, "asynchronous"
+    course.save()
+    outcomes = [
+        LearningOutcome.objects.create(course=course, position=i, text=f"Apply skill {i + 1}.")
+        for i in range(2)
+    ]
+    course_set_status(course=course, to_status=CourseStatus.SUBMITTED, acting_user=leader)
+    course_set_status(course=course, to_status=CourseStatus.APPROVED, acting_user=admin)
+    course_publish(course=course, acting_user=admin)
+    for i, outcome in enumerate(outcomes):
+        assessment_save(
+            course=course,
+            title=f"Task {i + 1}",
+            kind="assignment",
+            purpose="summative",
+            criteria={outcome: "does it"},
+        )
+    offering = offering_create(
+        course=course,
+        acting_user=admin,
+        starts_on=date.today() - timedelta(days=7),
+        ends_on=date.today() + timedelta(days=30),
+    )
+
+    print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']}), {rows} rows")
+    enrolment = "email,name,student_id\n" + "".join(
+        f"learner{i}@example.org,Learner Number {i},S{i:06d}\n" for i in range(rows)
+    )
+
+    def enrol():
+        return import_job_create(
+            kind="enrolment",
+            offering=offering,
+            acting_user=admin,
+            upload=Upload("learners.csv", enrolment),
+        )
+
+    job = timed(f"Enrol {rows} new people (accounts, enrolments, e-mails)", enrol)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.errors[:3]
+    job_seconds = (job.finished_at - job.started_at).total_seconds()
+    print(
+        f"{'  of which the job (check + apply, until the page says done)':<58} {job_seconds:6.2f} s"
+    )
+    assert Enrollment.objects.filter(offering=offering).count() == rows
+    assert len(mail.outbox) == rows, len(mail.outbox)
+
+    job = timed(f"Upload the same {rows} rows again (all already enrolled)", enrol)
+    job.refresh_from_db()
+    assert job.summary["already_enrolled"] == rows, job.summary
+
+    half = rows // 2
+    results = "email,assessment,result,score\n" + "".join(
+        f"learner{i}@example.org,Task {t},pass,{50 + i % 50}\n" for i in range(half) for t in (1, 2)
+    )
+
+    def record():
+        return import_job_create(
+            kind="results",
+            offering=offering,
+            acting_user=admin,
+            upload=Upload("results.csv", results),
+        )
+
+    job = timed(f"Record {2 * half} results ({half} learners complete the course)", record)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.errors[:3]
+    assert job.summary["completed"] == half, job.summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.tests.factories import UserFactory
+from courses.models import CourseStatus, Enrollment
+from courses.services import (
+    EnrollmentRefused,
+    course_publish,
+    course_retire,
+    enrollment_create,
+    enrollment_mark_complete,
+    enrollments_confirm_completion,
+)
+from courses.signals import enrollment_completed
+
+from .factories import approved_course, leads_admin, published_course, running_offering
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_needs_the_leads_team_and_an_approved_course():
+    course = approved_course()
+    with pytest.raises(PermissionDenied):
+        course_publish(course=course, acting_user=course.leader)
+    course_publish(course=course, acting_user=leads_admin())
+    course.refresh_from_db()
+    assert course.status == CourseStatus.PUBLISHED
+    retired = course_retire(course=course, acting_user=leads_admin(), comment="Replaced")
+    assert retired.status == CourseStatus.RETIRED
+
+
+def test_enrolling_twice_changes_nothing_and_capacity_is_kept():
+    offering = running_offering(capacity=1)
+    learner = UserFactory()
+    first = enrollment_create(offering=offering, learner=learner)
+    assert enrollment_create(offering=offering, learner=learner) == first
+    with pytest.raises(EnrollmentRefused, match="0 places left"):
+        enrollment_create(offering=offering, learner=UserFactory())
+    assert Enrollment.objects.count() == 1
+
+
+def test_completion_is_announced_once_after_commit(django_capture_on_commit_callbacks):
+    offering = running_offering()
+    enrollment = enrollment_create(offering=offering, learner=UserFactory())
+    heard = []
+
+    def receiver(sender, enrollment_id, **kwargs):
+        heard.append(enrollment_id)
+
+    enrollment_completed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert enrollment_mark_complete(enrollment=enrollment) is True
+            assert heard == []  # not before commit
+        with django_capture_on_commit_callbacks(execute=True):
+            assert enrollment_mark_complete(enrollment=enrollment) is False
+    finally:
+        enrollment_completed.disconnect(receiver)
+    assert heard == [enrollment.pk]
+
+
+def test_the_leader_confirms_only_completed_learners():
+    offering = running_offering(course=published_course())
+    done = enrollment_create(offering=offering, learner=UserFactory())
+    enrollment_mark_complete(enrollment=done)
+    pending = enrollment_create(offering=offering, learner=UserFactory())
+    leader = offering.course.leader
+    with pytest.raises(EnrollmentRefused, match="Not yet complete"):
+        enrollments_confirm_completion(
+            offering=offering, enrollment_ids=[done.pk, pending.pk], acting_user=leader
+        )
+    assert (
+        enrollments_confirm_completion(
+            offering=offering, enrollment_ids=[done.pk], acting_user=leader
+        )
+        == 1
+    )
+    with pytest.raises(PermissionDenied):
+        enrollments_confirm_completion(
+            offering=offering, enrollment_ids=[done.pk], acting_user=UserFactory()
+        )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("centre/courses/", views.centre_courses, name="centre_courses"),
+    path("centre/courses/<int:pk>/publish/", views.course_publish_view, name="course_publish"),
+    path("centre/courses/<int:pk>/retire/", views.course_retire_view, name="course_retire"),
+    path(
+        "centre/courses/<int:pk>/offerings/new/",
+        views.offering_create_view,
+        name="offering_create",
+    ),
+    path("offerings/", views.offering_list, name="offering_list"),
+    path("offerings/<int:pk>/", views.offering_detail, name="offering_detail"),
+    path("offerings/<int:pk>/confirm/", views.offering_confirm, name="offering_confirm"),
+]
