@@ -21,6 +21,7 @@ from courses.services import course_create as create
 
 from . import checklist, forms
 from .access import course_for, leads_people_only
+from .diff import display_labels
 from .services import (
     SubmissionRefused,
     course_edit,
@@ -33,7 +34,6 @@ from .services import (
 from .services import (
     course_revise as revise,
 )
-from .diff import display_labels
 
 SECTION_TITLES = dict(checklist.TEMPLATE_SECTIONS)
 SECTION_KEYS = [key for key, _ in checklist.TEMPLATE_SECTIONS]
