@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BadgesConfig(AppConfig):
     name = "badges"
     verbose_name = "Open Badges"
+
+    def ready(self):
+        from courses.signals import enrollment_completed
+
+        from .receivers import on_enrollment_completed
+
+        enrollment_completed.connect(on_enrollment_completed, dispatch_uid="badges.issue")

@@ -10,9 +10,12 @@ scripts/services.sh
 # The independent Open Badges tools (1EdTech validator, openbadges-bakery) in their own venv.
 tools/ob2-validator/setup.sh >/dev/null
 # The independent Verifiable Credentials verifier (Digital Bazaar's JavaScript stack), from npm.
-if command -v npm >/dev/null && [ ! -d tools/vc-verifier/node_modules ]; then
-  npm ci --prefix tools/vc-verifier --silent --no-audit --no-fund
-fi
+# axe-core, injected by the accessibility browser test.
+for tool in tools/vc-verifier tools/a11y; do
+  if command -v npm >/dev/null && [ ! -d "$tool/node_modules" ]; then
+    npm ci --prefix "$tool" --silent --no-audit --no-fund
+  fi
+done
 
 if [ -z "${DATABASE_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres?conn_max_age=60"

@@ -37,11 +37,13 @@ from pathlib import Path
 
 import requests
 import requests.adapters
+import requests_cache
 from openbadges import verify
 from openbadges.verifier.openbadges_context import (
     OPENBADGES_CONTEXT_V2_DICT,
     OPENBADGES_CONTEXT_V2_URI,
 )
+from openbadges.verifier.utils import jsonld_use_cache
 from requests.structures import CaseInsensitiveDict
 from requests_cache.backends.base import BaseCache
 
@@ -139,7 +141,11 @@ def run(badge: Path, docs_dir: Path, recipient_email: str | None) -> tuple[dict,
     """Verify ``badge`` offline; return the validator's result and the URLs it could not get."""
     missed: list[str] = []
     refuse_network(missed)
-    options = {"cache_backend": InjectedDocuments(load_documents(docs_dir))}
+    backend = InjectedDocuments(load_documents(docs_dir))
+    options = {"cache_backend": backend}
+    # Extension validation (tasks/extensions.py) loads contexts through the module-level
+    # `jsonld_use_cache` loader, not the per-run session: give it the injected documents too.
+    jsonld_use_cache["documentLoader"].session = requests_cache.CachedSession(backend=backend)
     profile = {"email": recipient_email} if recipient_email else None
     if badge.suffix.lower() in (".png", ".svg"):
         with badge.open("rb") as image:

@@ -1,16 +1,30 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
+from demo.badges import seed_badges
+from demo.courses import seed_courses
+from demo.delivery import seed_delivery
 from demo.people import DEMO_PASSWORD, PEOPLE, seed_people
 
 
 class Command(BaseCommand):
     help = "Create the demo centre's data. Safe to run again: it changes nothing the second time."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        seed_people()
+        # The demo's past e-mails (submissions, decisions, badges) are not sent to anyone.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
+            people = seed_people()
+            courses = seed_courses(people)
+            delivery = seed_delivery(people, courses)
+            badges = seed_badges(people)
+        self._report(courses, delivery, badges)
+
+    def _report(self, courses, delivery, badges):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo centre ready."))
         out.write("")
@@ -18,9 +32,34 @@ class Command(BaseCommand):
         width = max(len(p.email) for p in PEOPLE)
         for person in PEOPLE:
             out.write(f"  {person.email.ljust(width)}  {person.role}")
+        resubmitted = courses["Leading School Improvement"]
+        running = delivery["running"]
+        pages = [
+            ("/", "the public catalogue"),
+            ("/accounts/sign-in/", "sign in as any account above"),
+            ("/leads/courses/", "a course leader's courses (leader@leads.example)"),
+            ("/leads/review/", "the Dean's review queue (dean.ied@leads.example)"),
+            (f"/leads/courses/{resubmitted.pk}/", "a resubmitted course: what changed"),
+            ("/leads/submissions/", "every submission, with a chart (admin@leads.example)"),
+            ("/centre/courses/", "publish courses and run offerings (admin)"),
+            ("/centre/badges/", "design, issue and revoke badges (admin)"),
+            (f"/teach/offerings/{running.pk}/grid/", "results grid (leader.data@leads.example)"),
+            ("/learn/", "a learner's progress (learner@leads.example)"),
+            ("/learn/badges/", "a learner's badges (learner@leads.example)"),
+            ("/api/v1/docs/", "the API for the VLE"),
+            ("/admin/", "the Django admin (admin@leads.example)"),
+        ]
+        words = {
+            "valid": "a valid badge, issued automatically on completion",
+            "manual": "a badge issued by hand after the leader confirmed",
+            "revoked": "a revoked badge, with its reason",
+            "expired": "an expired badge",
+        }
+        for label, assertion in badges.items():
+            if assertion is not None:
+                pages.append((f"/public/assertions/{assertion.pk}", words[label]))
         out.write("")
         out.write("Worth opening:")
-        site = settings.SITE_URL
-        out.write(f"  {site}/                      the public home page and catalogue")
-        out.write(f"  {site}/accounts/sign-in/     sign in as any account above")
-        out.write(f"  {site}/admin/                the Django admin (as admin@leads.example)")
+        column = max(len(path) for path, _ in pages) + len(settings.SITE_URL) + 2
+        for path, what in pages:
+            out.write(f"  {(settings.SITE_URL + path).ljust(column)}{what}")

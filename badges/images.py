@@ -1,0 +1,46 @@
+"""Badge images: the default one drawn from the course's name and level."""
+
+import io
+import textwrap
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
+
+SIZE = 512
+# Colours per level, dark enough for white text at 4.5:1.
+LEVEL_COLOURS = {
+    "beginner": "#0b5c46",
+    "intermediate": "#0b4f8a",
+    "advanced": "#6a1b9a",
+    "expert_specialised": "#8a3b00",
+    "professional_certification": "#7a1026",
+}
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def _font(size):
+    if FONT.exists():
+        return ImageFont.truetype(str(FONT), size)
+    return ImageFont.load_default(size=size)
+
+
+def default_badge_image(*, name: str, level: str) -> ContentFile:
+    """A square PNG: a coloured disc with the badge's name and level, for badges with no upload."""
+    colour = LEVEL_COLOURS.get(level, "#0b5c46")
+    image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, SIZE - 8, SIZE - 8), fill=colour, outline="#ffffff", width=10)
+    draw.ellipse((40, 40, SIZE - 40, SIZE - 40), outline="#ffffff", width=3)
+    lines = textwrap.wrap(name, width=16)[:4]
+    font = _font(40 if len(lines) <= 2 else 32)
+    line_height = font.size + 10
+    top = SIZE // 2 - (len(lines) * line_height) // 2 - 20
+    for i, line in enumerate(lines):
+        draw.text((SIZE / 2, top + i * line_height), line, fill="#ffffff", font=font, anchor="mt")
+    label = level.replace("_", " ").upper()
+    draw.text((SIZE / 2, SIZE - 110), label, fill="#ffffff", font=_font(24), anchor="mt")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return ContentFile(buffer.getvalue(), name=f"{slugify(name)[:60] or 'badge'}.png")

@@ -1,0 +1,220 @@
+"""Reads for the badge pages: the verification page, the certificate, the backpack, the profile.
+
+Every public read is one query (the related issuer, badge class and course come joined), and the
+shaping below works on what that query returned, so a page's query count does not grow with the
+number of outcomes, evidence items or badges.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from courses import rules
+
+from . import documents
+from .models import Assertion, BadgeClass
+
+STATUS_WORDS = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}
+_RELATED = ("badge_class__issuer", "badge_class__course")
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+def assertion_public(pk) -> Assertion:
+    """An issued badge by its public id (404 if there is none), with what its pages show."""
+    return get_object_or_404(Assertion.objects.select_related(*_RELATED), pk=pk)
+
+
+def issuer_badge_classes(issuer) -> list[BadgeClass]:
+    """The badges an issuer awards (never who earned them)."""
+    return list(
+        BadgeClass.objects.filter(issuer=issuer).only(
+            "id", "name", "description", "level", "ects_credits", "issuer_id"
+        )
+    )
+
+
+def learner_badges(user) -> list[Assertion]:
+    """Every badge of one learner, the newest first, revoked and hidden ones included."""
+    return list(Assertion.objects.filter(recipient=user).select_related(*_RELATED))
+
+
+def own_assertion(*, user, pk) -> Assertion:
+    """One of the signed-in learner's own badges; someone else's is a 404, not a 403, so its
+    existence is not confirmed to them."""
+    return get_object_or_404(Assertion, pk=pk, recipient=user)
+
+
+def profile_owner(public_id):
+    """The learner whose public profile this is (by their random public id)."""
+    return get_object_or_404(get_user_model(), public_id=public_id, is_active=True)
+
+
+def profile_badges(user) -> list[Assertion]:
+    """The badges a learner shows publicly: not hidden by them, not revoked."""
+    return list(
+        Assertion.objects.filter(
+            recipient=user, hidden=False, revoked_at__isnull=True
+        ).select_related("badge_class__issuer")
+    )
+
+
+# --- What the pages show, shaped from one assertion -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str  # valid, revoked or expired
+    word: str
+    since: datetime | None  # when it was revoked or expired
+
+
+@dataclass(frozen=True)
+class Links:
+    verification: str  # absolute: the share link, the QR code and LinkedIn's credential URL
+    json: str
+    image: str
+    image_download: str
+    certificate: str
+    badge_class: str
+    badge_image: str
+    issuer: str
+    course: str
+
+
+@dataclass(frozen=True)
+class Element:
+    label: str
+    value: str
+
+
+def status_of(assertion, now) -> Status:
+    code = assertion.status(now)
+    since = {"revoked": assertion.revoked_at, "expired": assertion.expires_on}.get(code)
+    return Status(code=code, word=STATUS_WORDS[code], since=since)
+
+
+def is_web_link(url) -> bool:
+    """Only http(s) addresses become links: a stored `javascript:` URL must stay text."""
+    return isinstance(url, str) and urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def assertion_links(assertion) -> Links:
+    pk = str(assertion.pk)
+    badge = assertion.badge_class
+    image = reverse("badges:assertion_image", args=[pk])
+    return Links(
+        verification=documents.absolute("badges:assertion", pk),
+        json=reverse("badges:assertion", kwargs={"pk": pk, "suffix": ".json"}),
+        image=image,
+        image_download=f"{image}?download=1",
+        certificate=reverse("badges:certificate", args=[pk]),
+        badge_class=reverse("badges:badge_class", args=[str(badge.pk)]),
+        badge_image=reverse("badges:badge_class_image", args=[str(badge.pk)]),
+        issuer=reverse("badges:issuer", args=[str(badge.issuer_id)]),
+        course=reverse("catalogue:course", args=[badge.course.lineage]),
+    )
+
+
+def outcomes(badge) -> list[dict]:
+    """The learning outcomes the badge certifies, from its alignments (one per outcome)."""
+    return [
+        {
+            "code": a.get("target_code", ""),
+            "text": a.get("target_description") or a.get("target_name", ""),
+            "url": a.get("target_url") if is_web_link(a.get("target_url")) else None,
+        }
+        for a in badge.alignments
+    ]
+
+
+def evidence(assertion) -> list[dict]:
+    return [
+        {
+            "name": e.get("name") or "Evidence",
+            "narrative": e.get("narrative", ""),
+            "url": e.get("id") if is_web_link(e.get("id")) else None,
+        }
+        for e in assertion.evidence
+    ]
+
+
+def _number(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def eu_elements(badge) -> list[Element]:
+    """The EU mandatory elements that the badge class holds (Council Recommendation 2022/C
+    243/02, Annex I, part I); title, date of issue and outcomes are shown in their own places."""
+    labels = rules.EU_MANDATORY_ELEMENTS
+    not_stated = "Not stated"
+    credits = badge.ects_credits
+    return [
+        Element(labels["awarding_body"], badge.issuer.name),
+        Element(
+            "Workload (ECTS credits)",
+            f"{credits} ECTS credit{'s' if credits != 1 else ''}" if credits else not_stated,
+        ),
+        Element(
+            "Notional learning hours",
+            f"{_number(badge.hours)} hours" if badge.hours else not_stated,
+        ),
+        Element("Level (EQF)", f"EQF level {badge.eqf_level}" if badge.eqf_level else not_stated),
+        Element(labels["assessment_type"], badge.assessment_type or not_stated),
+        Element(labels["participation_form"], badge.participation_form or not_stated),
+        Element(labels["quality_assurance"], badge.quality_assurance or not_stated),
+    ]
+
+
+@dataclass(frozen=True)
+class AssertionView:
+    """One issued badge as its pages show it."""
+
+    assertion: Assertion
+    badge: BadgeClass
+    status: Status
+    links: Links
+    outcomes: list
+    evidence: list
+    eu_elements: list
+    level: str
+
+
+def assertion_view(assertion, *, now) -> AssertionView:
+    badge = assertion.badge_class
+    return AssertionView(
+        assertion=assertion,
+        badge=badge,
+        status=status_of(assertion, now),
+        links=assertion_links(assertion),
+        outcomes=outcomes(badge),
+        evidence=evidence(assertion),
+        eu_elements=eu_elements(badge),
+        level=rules.BADGE_LEVELS.get(badge.level, badge.level),
+    )
+
+
+def badge_class_view(badge) -> dict:
+    return {
+        "badge": badge,
+        "outcomes": outcomes(badge),
+        "eu_elements": eu_elements(badge),
+        "level": rules.BADGE_LEVELS.get(badge.level, badge.level),
+        "json_url": reverse("badges:badge_class", kwargs={"pk": str(badge.pk), "suffix": ".json"}),
+        "image_url": reverse("badges:badge_class_image", args=[str(badge.pk)]),
+        "issuer_url": reverse("badges:issuer", args=[str(badge.issuer_id)]),
+        "course_url": reverse("catalogue:course", args=[badge.course.lineage]),
+    }
+
+
+def profile_url(user) -> str:
+    return settings.SITE_URL + reverse("badges:profile", args=[user.public_id])

@@ -1,0 +1,57 @@
+"""Thin tasks: take ids, call one service, safe to run twice (STYLE.md, rule 5)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=60, max_retries=10
+)
+def issue_badge_for_enrollment(enrollment_id):
+    from courses.models import Enrollment
+
+    from .services import IssueRefused, assertion_issue
+
+    enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return None
+    try:
+        assertion, created = assertion_issue(enrollment=enrollment)
+    except IssueRefused:
+        return None
+    return str(assertion.pk) if created else None
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=60, max_retries=10
+)
+def issue_badges_bulk(enrollment_ids, acting_user_id=None, narrative=""):
+    from accounts.models import User
+
+    from .services import assertions_issue_bulk
+
+    acting_user = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    result = assertions_issue_bulk(
+        enrollment_ids=enrollment_ids, acting_user=acting_user, narrative=narrative
+    )
+    return {"issued": result["issued"], "already": result["already"]}
+
+
+@shared_task
+def sweep_unissued_badges(batch_size=1000):
+    """Issue the badges that completion should have issued but did not (the broker was down,
+    a worker died): the safety net behind the enrollment_completed signal."""
+    from .services import assertions_issue_bulk, completions_without_badges
+
+    ids = list(completions_without_badges())
+    issued = 0
+    for start in range(0, len(ids), batch_size):
+        issued += assertions_issue_bulk(enrollment_ids=ids[start : start + batch_size])["issued"]
+    return issued
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_badge_emails(assertion_ids):
+    from .notifications import badge_issued_notify
+
+    return badge_issued_notify(assertion_ids=assertion_ids)

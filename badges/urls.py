@@ -1,0 +1,36 @@
+from django.urls import path, re_path
+
+from . import views_pages, views_public
+
+app_name = "badges"
+
+UUID = r"(?P<pk>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+JSON = r"(?P<suffix>\.json)?"
+
+urlpatterns = [
+    # Public and stable (DESIGN.md, "Public URLs"): JSON-LD for clients, HTML for browsers.
+    re_path(rf"^public/issuers/{UUID}{JSON}$", views_public.issuer, name="issuer"),
+    re_path(rf"^public/badges/{UUID}{JSON}$", views_public.badge_class, name="badge_class"),
+    re_path(
+        rf"^public/badges/{UUID}/image$", views_public.badge_class_image, name="badge_class_image"
+    ),
+    re_path(rf"^public/assertions/{UUID}{JSON}$", views_public.assertion, name="assertion"),
+    re_path(
+        rf"^public/assertions/{UUID}/image$", views_public.assertion_image, name="assertion_image"
+    ),
+    re_path(
+        rf"^public/assertions/{UUID}/certificate\.pdf$",
+        views_pages.certificate,
+        name="certificate",
+    ),
+    path("public/contexts/eu-microcredential-v1.json", views_public.eu_context, name="eu_context"),
+    path(
+        "public/contexts/eu-microcredential-v1.schema.json",
+        views_public.eu_schema,
+        name="eu_schema",
+    ),
+    # The learner's backpack and public profile.
+    path("learn/badges/", views_pages.backpack, name="backpack"),
+    path("learn/badges/<uuid:pk>/visibility/", views_pages.set_visibility, name="set_visibility"),
+    path("public/learners/<uuid:pk>", views_pages.profile, name="profile"),
+]
