@@ -268,3 +268,21 @@ def test_a_submitted_course_cannot_be_edited(client):
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.title == "Leading School Improvement"
+
+
+def test_my_courses_runs_the_same_queries_for_few_or_many_courses(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = complete_course()
+    client.force_login(course.leader)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("leads:my_courses")).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(10):
+        complete_course(leader=course.leader, unit=course.unit, title=f"Course {i}")
+    assert count() == few
