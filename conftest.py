@@ -14,6 +14,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 ARTEFACTS = ROOT / "test-artefacts"
 
+pytest_plugins = ["config.testing.processes"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters, cached pages and images of one
+    test must not decide another's outcome."""
+    from django.core.cache import cache
+
+    cache.clear()
+
 
 # --- Browser ----------------------------------------------------------------------------------
 # pytest-playwright has no option for the browser's path; Debian's Chromium is the one we have

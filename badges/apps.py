@@ -11,3 +11,9 @@ class BadgesConfig(AppConfig):
         from .receivers import on_enrollment_completed
 
         enrollment_completed.connect(on_enrollment_completed, dispatch_uid="badges.issue")
+
+        # Our EU extension's JSON-LD context joins the offline loader's shipped contexts, so
+        # every verification in this process (the /verify/ page included) can expand it.
+        from .credentials import document_loader
+
+        document_loader()

@@ -2,6 +2,10 @@
 
 Issued badges are never deleted (PROTECT everywhere, no delete in the admin); their public URLs
 use UUIDs and never change shape. One assertion per enrollment, enforced by the database.
+
+Open Badges 3.0: every assertion also carries its signed credential (and the same credential as a
+VC-JWT), its entry in a revocation status list, and the issuer key that signed it. Signing keys
+are kept encrypted (``badges/keys.py``); no model method ever returns a private key.
 """
 
 import uuid
@@ -120,6 +124,27 @@ class Assertion(models.Model):
         default=False, help_text="Hidden from the learner's public profile (the link still works)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Open Badges 3.0 (badges/credentials.py). Kept as the JSON text that was signed and verified,
+    # byte for byte: jsonb would reorder the keys of what we serve.
+    credential_json = models.TextField("signed OB 3.0 credential", blank=True, editable=False)
+    credential_jwt = models.TextField("the credential as a VC-JWT", blank=True, editable=False)
+    signing_key = models.ForeignKey(
+        "SigningKey",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="assertions",
+    )
+    status_list = models.ForeignKey(
+        "StatusList",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="assertions",
+    )
+    status_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_on", "id"]
@@ -128,6 +153,19 @@ class Assertion(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="assertion_revocation_has_reason",
+            ),
+            # An entry in a status list belongs to one credential, whatever the race.
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="assertion_one_per_status_entry"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_list__isnull=True, status_index__isnull=True)
+                | Q(status_list__isnull=False, status_index__isnull=False),
+                name="assertion_status_entry_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(credential_json="") | Q(signing_key__isnull=False),
+                name="assertion_credential_has_key",
             ),
         ]
 
@@ -147,3 +185,124 @@ class Assertion(models.Model):
         if self.is_expired(now):
             return "expired"
         return "valid"
+
+    @property
+    def has_credential(self):
+        return bool(self.credential_json)
+
+
+class SigningKey(models.Model):
+    """An issuer's Ed25519 key for signing OB 3.0 credentials, the private half encrypted.
+
+    One key per issuer is active and signs; rotation retires it, and a retired key stays
+    published in the issuer's controller document so what it signed still verifies (the shape
+    of Django's SECRET_KEY_FALLBACKS). A compromised key is withdrawn from the document, so
+    what it signed no longer verifies. The private key is AES-256-GCM ciphertext under the
+    key-encryption key named by ``kek_id`` (BADGE_KEK, from the environment); see keys.py.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active (signs new credentials)"
+        RETIRED = "retired", "Retired (published, so earlier credentials verify)"
+        COMPROMISED = "compromised", "Compromised (withdrawn: its credentials no longer verify)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="signing_keys")
+    # The verification method is the issuer's controller document URL + "#" + fragment.
+    fragment = models.CharField(max_length=64, editable=False)
+    public_key_multibase = models.CharField(max_length=64, unique=True, editable=False)
+    private_key_ciphertext = models.BinaryField(editable=False)
+    kek_id = models.CharField("key-encryption key id", max_length=32, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    compromised_at = models.DateTimeField(null=True, blank=True)
+    compromise_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["issuer", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer"],
+                condition=Q(status="active"),
+                name="signing_key_one_active_per_issuer",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "fragment"], name="signing_key_fragment_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="compromised")
+                | (Q(compromised_at__isnull=False) & ~Q(compromise_reason="")),
+                name="signing_key_compromise_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} — {self.fragment} ({self.status})"
+
+    def __repr__(self):
+        # Never the ciphertext, even in a traceback.
+        return f"<SigningKey {self.pk} {self.fragment} {self.status}>"
+
+    @property
+    def published(self):
+        """Listed in the issuer's controller document (so its signatures verify)."""
+        return self.status != self.Status.COMPROMISED
+
+
+class StatusList(models.Model):
+    """A W3C Bitstring Status List of an issuer (revocation), served as a signed credential.
+
+    ``encoded_list`` is the current bitstring (GZIP, multibase), changed together with the
+    revocation in one transaction; ``revision`` counts those changes, and the signed credential
+    published on commit records the revision it shows. Handing out entries is the job of the
+    list's :class:`StatusListAllocation` row, so issuance never holds this row's lock.
+    """
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", "Revocation"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.REVOCATION)
+    encoded_list = models.TextField(editable=False)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    credential_json = models.TextField(blank=True, editable=False)
+    published_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issuer", "created_at"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} list {self.pk}"
+
+
+class StatusListAllocation(models.Model):
+    """Which entries of a status list are handed out: the first ``allocated`` positions of a
+    keyed pseudo-random permutation of its ``size`` indexes (status.py), so neither the list nor
+    an index says when a badge was issued.
+
+    A row of its own because an issuing transaction keeps it locked until it commits (bulk
+    issuance: for as long as it signs): revocation and publishing lock the list's row instead,
+    and never wait for issuance.
+    """
+
+    status_list = models.OneToOneField(
+        StatusList, primary_key=True, on_delete=models.PROTECT, related_name="allocation"
+    )
+    size = models.PositiveIntegerField(editable=False)
+    allocated = models.PositiveIntegerField(default=0, editable=False)
+    permutation_key = models.BinaryField(editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allocated__lte=models.F("size")), name="status_list_not_overfull"
+            ),
+            models.CheckConstraint(condition=Q(size__gte=131_072), name="status_list_minimum_size"),
+        ]
+
+    def __str__(self):
+        return f"{self.status_list_id}: {self.allocated}/{self.size} entries handed out"

@@ -1,8 +1,9 @@
 """Writes to badges: the issuer, badge classes, issuing and revoking assertions.
 
-Issuance is compose → store in one transaction, idempotent per enrollment: the database's
-one-assertion-per-enrollment constraint settles any race, and a second attempt returns the
-assertion that exists (STYLE.md, rules 4 and 5).
+Issuance is compose → sign → verify → store in one transaction, idempotent per enrollment: the
+database's one-assertion-per-enrollment constraint settles any race, and a second attempt returns
+the assertion that exists (STYLE.md, rules 4 and 5). Every assertion is stored with its signed
+Open Badges 3.0 credential (credentials.py) and its revocation status entry (status.py).
 """
 
 import logging
@@ -15,12 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from assessments.models import AssessmentRecord
+from assessments.models import Assessment, AssessmentRecord, RubricCriterion
 from courses import rules
-from courses.models import LIVE_STATUSES, CourseStatus, Enrollment
+from courses.models import LIVE_STATUSES, CourseStatus, Enrollment, LearningOutcome
 
+from . import credentials, status
 from .images import default_badge_image
-from .models import Assertion, BadgeClass, Issuer
+from .models import Assertion, BadgeClass, Issuer, SigningKey
 from .openbadges.ob2 import hash_recipient
 
 log = logging.getLogger(__name__)
@@ -178,6 +180,35 @@ def _passed_records(enrollment_ids):
     return by_enrollment
 
 
+def _demonstrated_outcomes(enrollments) -> dict[int, set[str]]:
+    """Per enrollment, the codes (LO1, …) of the outcomes its current passed summative records
+    demonstrate: two queries for any number of enrollments, the rule completion uses."""
+    enrollments = list(enrollments)
+    if not enrollments:
+        return {}
+    course_ids = {e.offering.course_id for e in enrollments}
+    codes = {}
+    for course_id, outcome_id in (
+        LearningOutcome.objects.filter(course_id__in=course_ids)
+        .order_by("course", "position", "id")
+        .values_list("course_id", "pk")
+    ):
+        per_course = codes.setdefault(course_id, {})
+        per_course[outcome_id] = f"LO{len(per_course) + 1}"  # as alignments_for numbers them
+    course_of = {e.pk: e.offering.course_id for e in enrollments}
+    demonstrated = {e.pk: set() for e in enrollments}
+    for enrollment_id, outcome_id in RubricCriterion.objects.filter(
+        assessment__records__enrollment_id__in=list(course_of),
+        assessment__records__is_current=True,
+        assessment__records__result=AssessmentRecord.Result.PASS,
+        assessment__purpose=Assessment.Purpose.SUMMATIVE,
+    ).values_list("assessment__records__enrollment_id", "outcome_id"):
+        code = codes.get(course_of[enrollment_id], {}).get(outcome_id)
+        if code:
+            demonstrated[enrollment_id].add(code)
+    return demonstrated
+
+
 def _eligibility_problem(enrollment, badge, *, manual, override_reason):
     if not manual and badge.issue_mode == BadgeClass.IssueMode.MANUAL:
         # A badge issued by hand is never issued on completion alone: the course leader confirms
@@ -264,6 +295,7 @@ def assertion_issue(
         enrollment, badge, records=records, acting_user=acting_user, narrative=narrative,
         override_reason=override_reason.strip(), now=timezone.now(),
     )  # fmt: skip
+    credentials.assertions_sign([assertion], demonstrated=_demonstrated_outcomes([enrollment]))
     try:
         with transaction.atomic():
             assertion.save()
@@ -291,7 +323,7 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
         b.course_id: b
         for b in BadgeClass.objects.filter(
             course_id__in={e.offering.course_id for e in enrollments}
-        ).select_related("course")
+        ).select_related("course", "issuer")
     }
     records = _passed_records([e.pk for e in enrollments])
     now = timezone.now()
@@ -322,6 +354,12 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
                 now=now,
             )  # fmt: skip
         )
+    # Signed in one batch: one key decryption and one status allocation per issuer, no query
+    # per badge; the inserts are the only per-badge database work.
+    credentials.assertions_sign(
+        to_create,
+        demonstrated=_demonstrated_outcomes([a.enrollment for a in to_create]),
+    )
     Assertion.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=1000)
     created_ids = list(
         Assertion.objects.filter(pk__in=[a.pk for a in to_create]).values_list("pk", flat=True)
@@ -348,7 +386,72 @@ def assertion_revoke(*, assertion, acting_user, reason) -> Assertion:
     assertion.revoked_by = acting_user
     assertion.revocation_reason = reason
     assertion.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    # OB 3.0: the credential's bit in its status list, in this transaction; the signed list is
+    # republished on commit.
+    status.status_revoke(assertion=assertion)
     return assertion
+
+
+# --- OB 3.0 credentials after the fact ----------------------------------------------------------
+
+
+def _for_signing(queryset):
+    return queryset.select_related(
+        "badge_class__issuer", "badge_class__course", "enrollment__offering"
+    )
+
+
+@transaction.atomic
+def assertions_sign_missing(*, batch_size=1000) -> int:
+    """Sign the credentials of assertions issued before OB 3.0 signing (none are left after).
+
+    Returns how many were signed. Revoked ones get their bit set too.
+    """
+    signed = 0
+    while True:
+        batch = list(
+            _for_signing(
+                Assertion.objects.select_for_update(of=("self",)).filter(credential_json="")
+            ).order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return signed
+        credentials.assertions_sign(
+            batch, demonstrated=_demonstrated_outcomes([a.enrollment for a in batch])
+        )
+        Assertion.objects.bulk_update(
+            batch,
+            ["credential_json", "credential_jwt", "signing_key", "status_list", "status_index"],
+        )
+        for assertion in batch:
+            if assertion.revoked_at:
+                status.status_revoke(assertion=assertion)
+        signed += len(batch)
+
+
+@transaction.atomic
+def assertions_resign(*, signing_key: SigningKey, batch_size=1000) -> int:
+    """Re-sign, with the issuer's active key, every credential ``signing_key`` signed (after it
+    was marked compromised). Status entries stay. Returns how many."""
+    signing_key = SigningKey.objects.get(pk=signing_key.pk)
+    if signing_key.status == SigningKey.Status.ACTIVE:
+        raise IssueRefused("The active key signs new credentials; re-sign only a withdrawn one.")
+    resigned = 0
+    while True:
+        batch = list(
+            _for_signing(
+                Assertion.objects.select_for_update(of=("self",)).filter(signing_key=signing_key)
+            ).order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return resigned
+        credentials.assertions_sign(
+            batch,
+            demonstrated=_demonstrated_outcomes([a.enrollment for a in batch]),
+            reuse_status=True,
+        )
+        Assertion.objects.bulk_update(batch, ["credential_json", "credential_jwt", "signing_key"])
+        resigned += len(batch)
 
 
 @transaction.atomic

@@ -50,7 +50,9 @@ def sweep_unissued_badges(batch_size=1000):
     return issued
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# OperationalError too: a database restart fails the read before any e-mail is sent, so a retry
+# sends each e-mail once; without it the badges issued just before the restart went unannounced.
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def send_badge_emails(assertion_ids):
     from .notifications import badge_issued_notify
 

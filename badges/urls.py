@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views_pages, views_public
+from . import views_credentials, views_pages, views_public, views_verify
 
 app_name = "badges"
 
@@ -29,8 +29,26 @@ urlpatterns = [
         views_public.eu_schema,
         name="eu_schema",
     ),
+    # One verifier for every format (uploads and pasted text; nothing is stored or fetched).
+    path("verify/", views_verify.verify, name="verify"),
     # The learner's backpack and public profile.
     path("learn/badges/", views_pages.backpack, name="backpack"),
     path("learn/badges/<uuid:pk>/visibility/", views_pages.set_visibility, name="set_visibility"),
     path("public/learners/<uuid:pk>", views_pages.profile, name="profile"),
+    # Open Badges 3.0 (views_credentials.py): signed credentials, keys, status lists.
+    re_path(
+        rf"^public/assertions/{UUID}/credential$", views_credentials.credential, name="credential"
+    ),
+    re_path(
+        rf"^public/assertions/{UUID}/credential/image$",
+        views_credentials.credential_image,
+        name="credential_image",
+    ),
+    re_path(rf"^public/issuers/{UUID}/keys$", views_credentials.issuer_keys, name="issuer_keys"),
+    re_path(rf"^public/status/{UUID}$", views_credentials.status_list, name="status_list"),
+    path(
+        "public/contexts/eu-microcredential-ob3-v1.json",
+        views_credentials.eu_context_ob3,
+        name="eu_context_ob3",
+    ),
 ]

@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.api import ResultRecordApi
+from badges.api_verify import VerifyApi
 from courses.api import OfferingEnrolmentsApi
 
 
@@ -24,6 +25,7 @@ urlpatterns = [
         name="api-offering-enrolments",
     ),
     path("results", ResultRecordApi.as_view(), name="api-results"),
+    path("verify", VerifyApi.as_view(), name="api-verify"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(), name="api-docs"),
 ]

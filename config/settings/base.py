@@ -5,6 +5,7 @@ shows a working site on a bare machine; DATABASE_URL and REDIS_URL switch it to 
 Redis (broker, results and cache).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "csp",
+    "axes",
     "accounts",
     "courses",
     "leads",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout noted during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,7 +150,11 @@ else:
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out sign-in before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -157,6 +165,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in throttling (django-axes) -------------------------------------------------------
+# Five wrong passwords for one e-mail address from one address lock that pair out for 15
+# minutes: the right password is refused too, while the same person elsewhere and everyone else
+# on the same network can still sign in. Attempts are kept in the database (AccessAttempt);
+# `manage.py axes_reset_username <e-mail>` lifts a lockout early.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the e-mail
+AXES_USERNAME_CALLABLE = "config.throttling.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.throttling.sign_in_locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A lockout ends 15 minutes after the fifth failure, as the page says, however often the person
+# tries again meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# How many proxies in front of gunicorn append to X-Forwarded-For (1 behind one TLS proxy). With
+# 0 the client is REMOTE_ADDR, which a client cannot forge; the sign-in lockout and the API's
+# anonymous rate use the same rule (config/throttling.py, REST_FRAMEWORK["NUM_PROXIES"]).
+TRUSTED_PROXY_COUNT = env_typed("TRUSTED_PROXY_COUNT", env.int, 0)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -177,6 +208,39 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+
+# --- Open Badges 3.0 signing keys ------------------------------------------------------------
+# The key-encryption key (KEK) that encrypts the issuers' Ed25519 signing keys at rest with
+# AES-256-GCM: base64 of 32 random bytes, from the environment only. No default here: local.py
+# keeps one in the git-ignored .badge_kek file, test.py makes one per run, and production without
+# it signs nothing (badges/keys.py refuses, naming the variable). After a KEK rotation the earlier
+# KEKs go in BADGE_KEK_FALLBACKS (comma-separated) until `manage.py badge_keys rewrap` has
+# re-encrypted the keys, as SECRET_KEY_FALLBACKS works for SECRET_KEY.
+def env_badge_kek(name, raw):
+    """A KEK as given, after checking it is base64 of 32 bytes (fails at start, naming it)."""
+    import base64
+    import binascii
+
+    text = raw.strip()
+    try:
+        decoded = base64.urlsafe_b64decode(
+            text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4)
+        )
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise ImproperlyConfigured(f"{name} must be base64 of 32 random bytes.")
+    return text
+
+
+BADGE_KEK = env.str("BADGE_KEK", default="") or None
+if BADGE_KEK:
+    BADGE_KEK = env_badge_kek("BADGE_KEK", BADGE_KEK)
+BADGE_KEK_FALLBACKS = [
+    env_badge_kek("BADGE_KEK_FALLBACKS", value)
+    for value in env.list("BADGE_KEK_FALLBACKS", default=[])
+]
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LEADS Centre <leads@localhost>")
@@ -218,6 +282,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# The result backend reconnects on a retry policy of its own (20 tries a second apart): with
+# Redis down, each .delay() in a request waited ~19 s there, whatever the broker settings above.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_BEAT_SCHEDULE = {
     # The safety net behind automatic issuance: completions whose badge was not issued (broker
     # down, worker killed) are issued within minutes.
@@ -238,6 +305,17 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Per token (each token has its own account) and, for the few anonymous endpoints, per
+    # client address. The classes read the rates at each request (config/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.throttling.ApiTokenRateThrottle",
+        "config.throttling.ApiAnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_PER_TOKEN", default="1200/minute"),
+        "anon": env.str("API_RATE_ANONYMOUS", default="60/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LEADS Micro-credentials API",

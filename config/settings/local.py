@@ -1,9 +1,12 @@
 """Development and demo: DEBUG on, e-mails printed to the console."""
 
+import base64
+import secrets
+
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, env_bool
+from .base import BADGE_KEK, BASE_DIR, env, env_bool
 
 
 def _local_secret_key():
@@ -15,7 +18,18 @@ def _local_secret_key():
     return path.read_text().strip()
 
 
+def _local_badge_kek():
+    """The key that encrypts the badge signing keys, made once per checkout and kept outside
+    git like .secret_key. Losing it loses the private keys (not what they signed): rotate then."""
+    path = BASE_DIR / ".badge_kek"
+    if not path.exists():
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+BADGE_KEK = BADGE_KEK or _local_badge_kek()

@@ -1,20 +1,30 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis, a worker and beat.
 
 SECRET_KEY and ALLOWED_HOSTS have no defaults: a start without them fails with a sentence
-naming the variable.
+naming the variable; so does BADGE_KEK, the key that encrypts the badge signing keys, which is
+never generated here.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_typed
+from .base import BADGE_KEK, env, env_bool, env_typed
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("Set the ALLOWED_HOSTS environment variable.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Every badge is signed as it is issued: a production centre without the key-encryption key
+# would issue badges it cannot sign, so it does not start (STYLE.md, rule 9).
+if not BADGE_KEK:
+    raise ImproperlyConfigured(
+        "Set the BADGE_KEK environment variable: the base64 32-byte key that encrypts the badge "
+        "signing keys (python -c 'import base64,secrets; "
+        "print(base64.b64encode(secrets.token_bytes(32)).decode())')."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

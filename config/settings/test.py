@@ -4,10 +4,14 @@ Celery runs inline by default; tests about background work start a real worker (
 `celery_worker` fixture in conftest.py), which switches eager mode off for their duration.
 """
 
+import base64
+import os
+import secrets
+
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import BADGE_KEK, CACHES, REDIS_URL
 
 SECRET_KEY = get_random_secret_key()
 DEBUG = False
@@ -16,5 +20,19 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 if REDIS_URL:
-    # Keep test keys apart from a developer's running centre on the same Redis.
+    # The tests' cache lives in its own Redis database, which each test starts empty (conftest:
+    # clearing a Redis cache flushes its whole database, so never the broker's or a running
+    # centre's).
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)
+    CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path="/15"))
     CACHES["default"]["KEY_PREFIX"] = "test"
+# Sign-in throttling is off for speed (and for Client.login, which passes no request to the
+# backends); config/tests/test_security.py turns it on where it tests it.
+AXES_ENABLED = False
+# An ephemeral key-encryption key for the badge signing keys, one per test run. It goes into the
+# environment so that the Celery worker the tests start (worker_test.py) decrypts the same keys.
+BADGE_KEK = BADGE_KEK or os.environ.setdefault(
+    "BADGE_KEK", base64.b64encode(secrets.token_bytes(32)).decode()
+)

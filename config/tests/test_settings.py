@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x7#Kq!" * 10,
     "ALLOWED_HOSTS": "centre.example",
     "DATABASE_URL": "sqlite:///:memory:",
+    "BADGE_KEK": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 }
 
 
@@ -19,7 +20,7 @@ def manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "BADGE_KEK", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env)
     return subprocess.run(
@@ -38,7 +39,7 @@ def production(**overrides):
     return {k: v for k, v in env.items() if v is not None}
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "BADGE_KEK"])
 def test_production_refuses_to_start_without_a_required_variable(missing):
     result = manage("check", **production(**{missing: None}))
     assert result.returncode == 1
