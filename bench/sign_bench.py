@@ -20,15 +20,10 @@ queries per call, which does not grow with the batch. The test database is dropp
 
 import argparse
 import multiprocessing
-import os
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+from harness import throwaway_database  # bench/ is on sys.path when a script in it runs
 
 
 def main():
@@ -38,34 +33,8 @@ def main():
     parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
 
-    import logging
-
-    import django
-
-    django.setup()
-    logging.disable(logging.INFO)
-    from django.conf import settings
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from config.celery_app import app
-
-    app.conf.task_always_eager = True
-    setup_test_environment()
-    old = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
-    try:
+    with throwaway_database():
         run(args.badges, args.workers, args.batch)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        teardown_databases(old, verbosity=0)
-        teardown_test_environment()
 
 
 class Upload:
