@@ -148,14 +148,16 @@ def test_twenty_concurrent_deliveries_of_the_same_task_issue_one_badge(
     results = [issue_badge_for_enrollment.delay(enrollment.pk) for _ in range(20)]
     outcomes = [r.get(timeout=60) for r in results]
 
-    assert len([o for o in outcomes if o]) == 1, outcomes  # one delivery created it
+    # Exactly one badge, whichever delivery created it (the learner's own completion task may
+    # still have been in flight when the queue was purged, and then it is the creator).
+    assert len([o for o in outcomes if o]) <= 1, outcomes
     assert Assertion.objects.filter(enrollment=enrollment).count() == 1
     per_worker = [
         len(re.findall(r"issue_badge_for_enrollment\[[^]]+\] succeeded", w.log.read_text()))
         for w in celery_workers.started
     ]
     record_property("fault: deliveries run by each worker", per_worker)
-    assert sum(per_worker) == 20 and not celery_workers.failures()
+    assert sum(per_worker) >= 20 and not celery_workers.failures()
 
 
 # --- 2. Redis stopped while learners complete ---------------------------------------------------
