@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts.access import require_leads_admin
 from assessments.models import Assessment, AssessmentRecord, RubricCriterion
 from courses import rules
 from courses.models import LIVE_STATUSES, CourseStatus, Enrollment, LearningOutcome
@@ -30,11 +31,6 @@ log = logging.getLogger(__name__)
 
 class IssueRefused(Exception):
     pass
-
-
-def _require_leads_admin(user, action):
-    if user is None or not user.is_leads_admin:
-        raise PermissionDenied(f"Only the LEADS team may {action}.")
 
 
 # --- Issuer and badge classes ---------------------------------------------------------------------
@@ -94,7 +90,7 @@ def badge_class_create(*, course, acting_user, image=None, **overrides) -> Badge
 
     Fields in `overrides` (name, description, level, tags, …) replace the prefilled ones.
     """
-    _require_leads_admin(acting_user, "design badges")
+    require_leads_admin(acting_user, "design badges")
     if course.status not in LIVE_STATUSES:
         raise IssueRefused("Only an approved or published course has a badge.")
     existing = BadgeClass.objects.filter(course=course).first()
@@ -273,7 +269,7 @@ def assertion_issue(
     issue to a learner who has not completed only with a recorded `override_reason`.
     """
     if acting_user is not None:
-        _require_leads_admin(acting_user, "issue badges")
+        require_leads_admin(acting_user, "issue badges")
     enrollment = (
         Enrollment.objects.select_for_update()
         .select_related("learner", "offering__course")
@@ -313,7 +309,7 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
     are counted, never issued twice (the insert ignores conflicts on the enrollment).
     """
     if acting_user is not None:
-        _require_leads_admin(acting_user, "issue badges")
+        require_leads_admin(acting_user, "issue badges")
     enrollments = list(
         Enrollment.objects.filter(pk__in=enrollment_ids)
         .select_related("learner", "offering__course")
@@ -373,7 +369,7 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
 @transaction.atomic
 def assertion_revoke(*, assertion, acting_user, reason) -> Assertion:
     """Revoke a badge: immediate, visible everywhere, and the record is kept."""
-    _require_leads_admin(acting_user, "revoke badges")
+    require_leads_admin(acting_user, "revoke badges")
     reason = (reason or "").strip()
     if not reason:
         raise IssueRefused(

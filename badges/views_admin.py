@@ -9,13 +9,11 @@ import copy
 import csv
 import logging
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.access import leads_admin_required
 from accounts.http import posted
 from courses.models import LIVE_STATUSES, Course, Offering
 
@@ -39,19 +38,6 @@ PAGE_SIZE = 50
 # the request (assertions_issue_bulk takes a fixed number of queries, so 200 is quick).
 BACKGROUND_OVER = 200
 CHUNK_SIZE = 100
-
-
-def leads_admin_required(view):
-    """Anonymous people are sent to sign in; anyone but the LEADS team gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_leads_admin:
-            raise PermissionDenied("The badge pages are for the LEADS programme team.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _plural(n, word, plural=None):

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.access import require_leads_admin
+
 from .models import (
     ALLOWED_TRANSITIONS,
     LIVE_STATUSES,
@@ -134,15 +136,10 @@ def course_start_revision(*, course: Course, acting_user) -> tuple[Course, dict]
 # --- Publishing -----------------------------------------------------------------------------------
 
 
-def _require_leads_admin(user, action):
-    if not user.is_leads_admin:
-        raise PermissionDenied(f"Only the LEADS team may {action}.")
-
-
 @transaction.atomic
 def course_publish(*, course, acting_user) -> Course:
     """Put an approved version in the public catalogue; it replaces an earlier published one."""
-    _require_leads_admin(acting_user, "publish courses")
+    require_leads_admin(acting_user, "publish courses")
     course = course_lock(course_id=course.pk)
     earlier = (
         Course.objects.select_for_update()
@@ -163,7 +160,7 @@ def course_publish(*, course, acting_user) -> Course:
 @transaction.atomic
 def course_retire(*, course, acting_user, comment="") -> Course:
     """Take a course out of the catalogue. Its offerings' records and badges stay valid."""
-    _require_leads_admin(acting_user, "retire courses")
+    require_leads_admin(acting_user, "retire courses")
     course = course_lock(course_id=course.pk)
     course_set_status(
         course=course, to_status=CourseStatus.RETIRED, acting_user=acting_user, comment=comment
@@ -184,7 +181,7 @@ def offering_create(
     sessions=(),
 ) -> Offering:  # fmt: skip
     """A run of a published (or approved) course version for a cohort."""
-    _require_leads_admin(acting_user, "create offerings")
+    require_leads_admin(acting_user, "create offerings")
     if course.status not in LIVE_STATUSES:
         raise EnrollmentRefused("Only approved or published courses can be offered.")
     offering = Offering.objects.create(

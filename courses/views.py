@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.access import leads_admin_required
 from accounts.http import posted
 from accounts.services import learner_get_or_invite
 
@@ -24,25 +25,13 @@ from .services import (
 )
 
 
-def leads_team(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_leads_admin:
-            raise PermissionDenied("This page is for the LEADS programme team.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-@leads_team
+@leads_admin_required
 def centre_courses(request):
     return render(request, "courses/centre_courses.html", {"courses": selectors.centre_courses()})
 
 
 @require_POST
-@leads_team
+@leads_admin_required
 def course_publish_view(request, pk):
     course = get_object_or_404(Course, pk=pk)
     try:
@@ -54,7 +43,7 @@ def course_publish_view(request, pk):
     return redirect("courses:centre_courses")
 
 
-@leads_team
+@leads_admin_required
 def course_retire_view(request, pk):
     course = get_object_or_404(Course, pk=pk)
     form = forms.RetireForm(posted(request))
@@ -74,7 +63,7 @@ def course_retire_view(request, pk):
     return render(request, "courses/course_retire.html", {"course": course, "form": form})
 
 
-@leads_team
+@leads_admin_required
 def offering_create_view(request, pk):
     course = get_object_or_404(Course, pk=pk)
     form = forms.OfferingForm(posted(request))

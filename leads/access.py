@@ -37,17 +37,6 @@ def dean_only(view):
     return wrapped
 
 
-def leads_admin_only(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_leads_admin:
-            raise PermissionDenied("This page is for the LEADS programme team.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def course_for(user, pk, queryset=None) -> Course:
     """The course if this person may see it; otherwise 404, so others' drafts stay unknown."""
     course = get_object_or_404((queryset or Course.objects).select_related("unit", "leader"), pk=pk)

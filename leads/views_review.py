@@ -8,8 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.access import leads_admin_required
+
 from . import selectors
-from .access import dean_only, leads_admin_only, leads_people_only
+from .access import dean_only, leads_people_only
 from .diff import display_labels, snapshot_diff
 from .forms_review import DecisionForm, SubmissionFilterForm
 from .models import Decision
@@ -148,7 +150,7 @@ def submission_pack(request, pk):
 
 
 @require_safe
-@leads_admin_only
+@leads_admin_required
 def all_submissions(request):
     form = SubmissionFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
