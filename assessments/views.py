@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.http import posted
 from courses.models import Enrollment, Offering
 from courses.selectors import learner_enrollments, offering_roster, today
+from courses.services import completions_announced_together
 
 from . import selectors
 from .forms import GridForm, RecordForm
@@ -36,7 +37,7 @@ def grid(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         changes = list(form.changed_cells())
-        with transaction.atomic():
+        with completions_announced_together(), transaction.atomic():
             for enrollment, assessment, result in changes:
                 record_result(
                     enrollment=enrollment,

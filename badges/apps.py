@@ -6,11 +6,11 @@ class BadgesConfig(AppConfig):
     verbose_name = "Open Badges"
 
     def ready(self):
-        from courses.signals import enrollment_completed
+        from courses.signals import enrollments_completed
 
-        from .receivers import on_enrollment_completed
+        from .receivers import on_enrollments_completed
 
-        enrollment_completed.connect(on_enrollment_completed, dispatch_uid="badges.issue")
+        enrollments_completed.connect(on_enrollments_completed, dispatch_uid="badges.issue")
 
         # Our EU extension's JSON-LD context joins the offline loader's shipped contexts, so
         # every verification in this process (the /verify/ page included) can expand it.

@@ -7,25 +7,10 @@ from django.db import OperationalError
 @shared_task(
     autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=60, max_retries=10
 )
-def issue_badge_for_enrollment(enrollment_id):
-    from courses.models import Enrollment
-
-    from .services import IssueRefused, assertion_issue
-
-    enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
-    if enrollment is None:
-        return None
-    try:
-        assertion, created = assertion_issue(enrollment=enrollment)
-    except IssueRefused:
-        return None
-    return str(assertion.pk) if created else None
-
-
-@shared_task(
-    autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=60, max_retries=10
-)
 def issue_badges_bulk(enrollment_ids, acting_user_id=None, narrative=""):
+    """Issue the badges of `enrollment_ids`: on completion (no acting user; a batch of a
+    cohort that completed together) or by the LEADS team's "issue" button. Delivered twice,
+    it issues nothing twice (assertions_issue_bulk skips enrollments that have a badge)."""
     from accounts.models import User
 
     from .services import assertions_issue_bulk
@@ -40,7 +25,7 @@ def issue_badges_bulk(enrollment_ids, acting_user_id=None, narrative=""):
 @shared_task
 def sweep_unissued_badges(batch_size=1000):
     """Issue the badges that completion should have issued but did not (the broker was down,
-    a worker died): the safety net behind the enrollment_completed signal."""
+    a worker died): the safety net behind the enrollments_completed signal."""
     from .services import assertions_issue_bulk, completions_without_badges
 
     ids = list(completions_without_badges())

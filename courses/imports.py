@@ -37,6 +37,7 @@ from django.utils.module_loading import autodiscover_modules
 from accounts.services import invitation_link, user_create
 
 from .models import Enrollment, ImportJob, Offering
+from .services import completions_announced_together
 
 logger = logging.getLogger(__name__)
 
@@ -410,7 +411,8 @@ def import_job_run(*, job_id) -> str:
             return ImportJob.Status.FAILED
         if not _job_move(job.pk, status=ImportJob.Status.RUNNING):
             return ImportJob.objects.get(pk=job.pk).status
-        with transaction.atomic():
+        # A results import can complete a whole cohort: one announcement for all of it.
+        with completions_announced_together(), transaction.atomic():
             locked = (
                 ImportJob.objects.select_for_update()
                 .select_related("offering__course", "created_by")

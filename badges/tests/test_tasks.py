@@ -8,7 +8,7 @@ from django.db import transaction
 
 from assessments.services import record_result
 from badges.models import Assertion
-from badges.tasks import issue_badge_for_enrollment, sweep_unissued_badges
+from badges.tasks import issue_badges_bulk, sweep_unissued_badges
 from config.celery_app import app
 
 from .test_services import cohort
@@ -50,9 +50,9 @@ def test_many_deliveries_of_the_same_task_issue_exactly_one_badge(celery_worker)
     from courses.tests.factories import leads_admin
 
     badge_class_create(course=enrollment.offering.course, acting_user=leads_admin())
-    results = [issue_badge_for_enrollment.delay(enrollment.pk) for _ in range(10)]
-    issued = [r.get(timeout=20) for r in results]
-    assert len([i for i in issued if i]) == 1
+    results = [issue_badges_bulk.delay([enrollment.pk]) for _ in range(10)]
+    issued = [r.get(timeout=20)["issued"] for r in results]
+    assert sum(issued) == 1
     assert Assertion.objects.filter(enrollment=enrollment).count() == 1
 
 

@@ -5,13 +5,14 @@ from accounts.tests.factories import UserFactory
 from courses.models import CourseStatus, Enrollment
 from courses.services import (
     EnrollmentRefused,
+    completions_announced_together,
     course_publish,
     course_retire,
     enrollment_create,
     enrollment_mark_complete,
     enrollments_confirm_completion,
 )
-from courses.signals import enrollment_completed
+from courses.signals import enrollments_completed
 
 from .factories import approved_course, leads_admin, published_course, running_offering
 
@@ -44,10 +45,10 @@ def test_completion_is_announced_once_after_commit(django_capture_on_commit_call
     enrollment = enrollment_create(offering=offering, learner=UserFactory())
     heard = []
 
-    def receiver(sender, enrollment_id, **kwargs):
-        heard.append(enrollment_id)
+    def receiver(sender, enrollment_ids, **kwargs):
+        heard.append(enrollment_ids)
 
-    enrollment_completed.connect(receiver)
+    enrollments_completed.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             assert enrollment_mark_complete(enrollment=enrollment) is True
@@ -55,8 +56,38 @@ def test_completion_is_announced_once_after_commit(django_capture_on_commit_call
         with django_capture_on_commit_callbacks(execute=True):
             assert enrollment_mark_complete(enrollment=enrollment) is False
     finally:
-        enrollment_completed.disconnect(receiver)
-    assert heard == [enrollment.pk]
+        enrollments_completed.disconnect(receiver)
+    assert heard == [[enrollment.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cohort_completed_together_is_announced_once_without_rolled_back_completions():
+    from django.db import transaction
+
+    offering = running_offering()
+    enrollments = [enrollment_create(offering=offering, learner=UserFactory()) for _ in range(4)]
+    heard = []
+
+    def receiver(sender, enrollment_ids, **kwargs):
+        heard.append(list(enrollment_ids))
+
+    enrollments_completed.connect(receiver)
+    try:
+        with completions_announced_together():
+            with transaction.atomic():
+                for enrollment in enrollments[:3]:
+                    enrollment_mark_complete(enrollment=enrollment)
+                try:
+                    with transaction.atomic():  # a row that failed after completing
+                        enrollment_mark_complete(enrollment=enrollments[3])
+                        raise ValueError
+                except ValueError:
+                    pass
+            assert heard == []  # committed, but announced when the block ends
+    finally:
+        enrollments_completed.disconnect(receiver)
+    assert heard == [[e.pk for e in enrollments[:3]]]
+    assert not Enrollment.objects.get(pk=enrollments[3].pk).completed_at
 
 
 def test_the_leader_confirms_only_completed_learners():
