@@ -29,6 +29,8 @@ class UserAdmin(BaseUserAdmin):
         "unit",
     ]
     search_fields = ["email", "full_name"]
+    # The unit may be empty, and Django's automatic select_related follows only non-null keys.
+    list_select_related = ["unit"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "unit"]}),
@@ -58,5 +60,6 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "parent", "dean"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    list_select_related = ["parent", "dean"]  # both may be empty: see UserAdmin
     filter_horizontal = ["designates"]
     autocomplete_fields = ["dean", "parent"]

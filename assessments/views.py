@@ -119,17 +119,7 @@ def learner_record(request, pk, enrollment_pk):
 @login_required
 def my_learning(request):
     enrollments = list(learner_enrollments(request.user))
-    by_course = {}
-    for enrollment in enrollments:
-        by_course.setdefault(enrollment.offering.course_id, []).append(enrollment)
-    progress = {}
-    for course_id, group in by_course.items():
-        summary = selectors.roster_progress(group, course_id)
-        for enrollment in group:
-            progress[enrollment.pk] = (
-                summary["demonstrated"].get(enrollment.pk, 0),
-                summary["total"],
-            )
+    progress = selectors.learner_progress(enrollments)
     now = today()
     rows = [(e, e.offering.phase(now), *progress[e.pk]) for e in enrollments]
     return render(request, "assessments/my_learning.html", {"rows": rows})

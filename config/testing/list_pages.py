@@ -1,0 +1,989 @@
+"""Every list page of the centre, and a centre with exactly n rows of what each one lists.
+
+A *list page* is a URL whose answer is a list of rows that grows with the centre's data: the
+public catalogue, the leaders' and deans' course lists, offerings and their rosters, the grid,
+the learner's pages, the LEADS team's badge pages and CSV exports, the API's list endpoint and
+the Django admin's changelists of the main models. A page must cost the same number of queries
+whatever the number of rows (paginated pages: their first page), so the catalogue below is
+requested at two sizes and the counts compared: by `config/tests/test_list_page_queries.py` at 2
+and 12 rows, and by `bench/pages_bench.py` at 10 and 1,000.
+
+Each `Page` names the role that opens it (as in `config/tests/permission_matrix.py`; the API is
+opened with a VLE token) and the kind of rows it lists (`ROWS`). Each kind of rows knows how to
+count what the page lists and how to add more: `populate(centre, n, kinds)` tops every kind up
+to exactly n rows. The centre itself (`build_centre`) is made through the services, as the
+centre makes it; the rows added on top are bulk-created copies of its realistic rows (courses
+with their outcomes and assessment plan, offerings with instructors and sessions, enrolments
+with results and badges), so 1,000 of each take seconds.
+
+`URL_KEYS_EXCLUDED` gives, for every other URL pattern, why it is not a list page; the test
+fails when a pattern is in neither, so a new list page cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from types import SimpleNamespace
+
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+# --- The centre -----------------------------------------------------------------------------------
+
+
+def build_centre() -> SimpleNamespace:
+    """A unit with its dean and designate, and a second unit; a course leader with a published
+    course (approved by the dean) and one awaiting the dean; an offering of the published course
+    with an instructor and a learner who completed it and holds its badge; an import job with an
+    error; a VLE token. Everything through the services, as in test_permission_matrix.py."""
+    from accounts.api_tokens import vle_token_create
+    from accounts.models import User
+    from accounts.tests.factories import UnitFactory, UserFactory
+    from assessments.services import record_result
+    from badges.services import assertion_issue, badge_class_create
+    from courses.models import ImportJob
+    from courses.services import course_publish, enrollment_create, offering_create
+    from leads.tests.factories import decided_course, make_unit_with_dean, submitted_course
+
+    unit, dean, _designate = make_unit_with_dean(name="Institute for Educational Development")
+    other_unit = UnitFactory(name="School of Nursing and Midwifery")
+    leader = UserFactory(
+        is_course_leader=True, is_learner=False, unit=unit, full_name="Course Leader"
+    )
+    admin = UserFactory(is_leads_admin=True, is_learner=False, full_name="Leads Admin")
+    User.objects.filter(pk=admin.pk).update(is_superuser=True)  # also the Django admin
+    admin.refresh_from_db()
+    instructor = UserFactory(is_instructor=True, is_learner=False, full_name="Instructor Person")
+
+    published, _ = decided_course("approved", comment="", leader=leader, unit=unit)
+    published = course_publish(course=published, acting_user=admin)
+    submitted, submission = submitted_course(leader=leader, unit=unit, title="Leading Change")
+
+    today = timezone.localdate()
+    offering = offering_create(
+        course=published,
+        acting_user=admin,
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+        instructors=[instructor],
+    )
+    badge_class = badge_class_create(course=published, acting_user=admin)
+    learner = UserFactory(full_name="Amina Yusuf")
+    enrollment = enrollment_create(offering=offering, learner=learner, acting_user=admin)
+    for assessment in published.assessments.all():
+        record_result(
+            enrollment=enrollment,
+            assessment=assessment,
+            result="pass",
+            acting_user=instructor,
+            feedback="Clear and well argued.",
+        )
+    assertion, _ = assertion_issue(enrollment=enrollment)
+    import_job = ImportJob.objects.create(
+        kind=ImportJob.Kind.ENROLMENT,
+        offering=offering,
+        created_by=admin,
+        file_name="learners.csv",
+        status=ImportJob.Status.FAILED,
+        errors=[{"line": 2, "message": "Line 2: “not-an-e-mail” is not an e-mail address."}],
+    )
+    _, vle_key, _ = vle_token_create(email="vle@example.org", unit=unit)
+    return SimpleNamespace(
+        unit=unit,
+        other_unit=other_unit,
+        dean=dean,
+        users={
+            "anonymous": None,
+            "learner": learner,
+            "instructor": instructor,
+            "course_leader": leader,
+            "dean": dean,
+            "leads_admin": admin,
+        },
+        vle_key=vle_key,
+        leader=leader,
+        admin=admin,
+        instructor=instructor,
+        learner=learner,
+        published=published,
+        submitted=submitted,
+        submission=submission,
+        offering=offering,
+        enrollment=enrollment,
+        badge_class=badge_class,
+        issuer=badge_class.issuer,
+        assertion=assertion,
+        import_job=import_job,
+    )
+
+
+def clients_for(centre) -> dict[str, Client]:
+    """A test client per role, signed in; ``vle`` sends the VLE's API token instead."""
+    clients = {}
+    for role, user in centre.users.items():
+        client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
+        if user is not None:
+            client.force_login(user)
+        clients[role] = client
+    clients["vle"] = Client(
+        HTTP_AUTHORIZATION=f"Token {centre.vle_key}", HTTP_ACCEPT="application/json"
+    )
+    return clients
+
+
+# --- Rows: bulk-created copies of the centre's own rows -------------------------------------------
+
+UNUSABLE_PASSWORD = make_password(None)
+
+
+def _values(obj, *, exclude) -> dict:
+    """The concrete field values of `obj` (foreign keys by id), but those named in `exclude`."""
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.name not in exclude
+    }
+
+
+def _people(k, label, **fields):
+    from accounts.models import User
+
+    tag = uuid.uuid4().hex[:8]
+    return User.objects.bulk_create(
+        User(
+            email=f"{label.lower().replace(' ', '.')}.{tag}.{i + 1}@example.org",
+            full_name=f"{label} {i + 1:04d}",
+            password=UNUSABLE_PASSWORD,
+            **fields,
+        )
+        for i in range(k)
+    )
+
+
+def _courses(centre, k, statuses, *, label="Course", plan=True):
+    """k course versions (each its own lineage) cycling through `statuses`, copied from the
+    published course, each with two outcomes, a content unit and a project assessing both."""
+    from assessments.models import Assessment, RubricCriterion
+    from courses.models import ContentUnit, Course, LearningOutcome
+
+    template = _values(
+        centre.published,
+        exclude={"lineage", "version", "revision_of", "status", "title", "created_at"},
+    )
+    courses = Course.objects.bulk_create(
+        Course(
+            **template,
+            lineage=uuid.uuid4(),
+            version=1,
+            status=statuses[i % len(statuses)],
+            title=f"{label} {i + 1:04d}",
+        )
+        for i in range(k)
+    )
+    if not plan:
+        return courses
+    outcomes = LearningOutcome.objects.bulk_create(
+        LearningOutcome(course=c, position=p, text=f"Apply skill {p + 1} of {c.title}.")
+        for c in courses
+        for p in range(2)
+    )
+    ContentUnit.objects.bulk_create(
+        ContentUnit(course=c, position=0, title="Using school data") for c in courses
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(course=c, position=0, title="Improvement plan", kind="project") for c in courses
+    )
+    by_course = {}
+    for outcome in outcomes:
+        by_course.setdefault(outcome.course_id, []).append(outcome)
+    RubricCriterion.objects.bulk_create(
+        RubricCriterion(assessment=a, outcome=o, pass_description=f"Demonstrates: {o.text}")
+        for a in assessments
+        for o in by_course[a.course_id]
+    )
+    Assessment.outcomes.through.objects.bulk_create(
+        Assessment.outcomes.through(assessment_id=a.pk, learningoutcome_id=o.pk)
+        for a in assessments
+        for o in by_course[a.course_id]
+    )
+    return courses
+
+
+DECISION_OF = {
+    "approved": "approved",
+    "published": "approved",
+    "retired": "approved",
+    "changes_requested": "changes_requested",
+    "rejected": "rejected",
+}
+
+
+def _submissions(centre, courses):
+    """A signed submission of each course; a decision by the dean where its status says one was
+    made."""
+    from leads.models import Decision, Submission
+
+    base = centre.submission
+    today = timezone.localdate()
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            course=c,
+            number=1,
+            snapshot={**base.snapshot, "title": c.title},
+            checklist=base.checklist,
+            signed_name=centre.leader.full_name,
+            signed_on=today,
+            submitted_by=centre.leader,
+        )
+        for c in courses
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            submission=s,
+            outcome=DECISION_OF[c.status],
+            comment="" if c.status != "changes_requested" else "Say more about the assessment.",
+            decided_by=centre.dean,
+        )
+        for s, c in zip(submissions, courses, strict=True)
+        if c.status in DECISION_OF
+    )
+    return submissions
+
+
+def _offerings(centre, courses, *, upcoming=False, sessions=1):
+    """An offering of each course (past, running or upcoming in turn, or all upcoming), taught
+    by the centre's instructor, with in-person sessions."""
+    from courses.models import Offering, OfferingSession
+
+    today = timezone.localdate()
+    starts = [-120, -10, 20] if not upcoming else [20]
+    offerings = Offering.objects.bulk_create(
+        Offering(
+            course=c,
+            title=f"Cohort {i + 1}",
+            starts_on=today + timedelta(days=starts[i % len(starts)] + i % 7),
+            ends_on=today + timedelta(days=starts[i % len(starts)] + i % 7 + 60),
+            capacity=40 if i % 2 else None,
+        )
+        for i, c in enumerate(courses)
+    )
+    Offering.instructors.through.objects.bulk_create(
+        Offering.instructors.through(offering_id=o.pk, user_id=centre.instructor.pk)
+        for o in offerings
+    )
+    OfferingSession.objects.bulk_create(
+        OfferingSession(
+            offering=o,
+            title=f"Workshop {s + 1}",
+            place="AKU Karachi campus",
+            starts_at=_at(o.starts_on + timedelta(days=7 * s), hour=9),
+            ends_at=_at(o.starts_on + timedelta(days=7 * s), hour=12),
+        )
+        for o in offerings
+        for s in range(sessions)
+    )
+    return offerings
+
+
+def _at(day, *, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _enrolments(centre, pairs, *, completed=lambda i: True, confirmed=lambda i: False):
+    """Enrolments of (offering, learner) pairs, completed and confirmed as the callables say,
+    each with its current result in every assessment of its course (passed when completed)."""
+    from assessments.models import Assessment, AssessmentRecord
+    from courses.models import Enrollment
+
+    now, today = timezone.now(), timezone.localdate()
+    enrollments = Enrollment.objects.bulk_create(
+        Enrollment(
+            offering=offering,
+            learner=learner,
+            student_id=f"S{i + 1:06d}",
+            enrolled_by=centre.admin,
+            completed_at=now if completed(i) else None,
+            completion_confirmed_at=now if completed(i) and confirmed(i) else None,
+            completion_confirmed_by=centre.leader if completed(i) and confirmed(i) else None,
+        )
+        for i, (offering, learner) in enumerate(pairs)
+    )
+    plans = {}
+    for assessment in Assessment.objects.filter(
+        course_id__in={o.course_id for o, _ in pairs}
+    ).order_by("pk"):
+        plans.setdefault(assessment.course_id, []).append(assessment)
+    AssessmentRecord.objects.bulk_create(
+        AssessmentRecord(
+            enrollment=e,
+            assessment=a,
+            result="pass" if e.completed_at else "fail",
+            score=70 if e.completed_at else 40,
+            feedback="Clear and well argued.",
+            evidence_url="https://vle.example/submissions/1",
+            assessor=centre.instructor,
+            assessed_on=today,
+            source=AssessmentRecord.Source.GRID,
+        )
+        for e, (offering, _) in zip(enrollments, pairs, strict=True)
+        for a in plans.get(offering.course_id, [])
+    )
+    return enrollments
+
+
+def _badge_classes(centre, courses):
+    from badges.models import BadgeClass
+
+    template = _values(centre.badge_class, exclude={"course", "name", "created_at"})
+    return BadgeClass.objects.bulk_create(
+        BadgeClass(**template, id=uuid.uuid4(), course=c, name=f"{c.title} badge") for c in courses
+    )
+
+
+def _assertions(centre, enrollments, *, badge_classes=None, revoked=None, hidden=None):
+    """Issued badges for these enrolments: copies of the centre's signed badge, each with its own
+    recipient and its own entry in the status list. `revoked` and `hidden` pick rows by index."""
+    from badges.models import Assertion
+
+    base = centre.assertion
+    template = _values(
+        base,
+        exclude={
+            "enrollment", "recipient", "recipient_name", "recipient_email", "status_index",
+            "revoked_at", "revocation_reason", "revoked_by", "hidden", "created_at",
+        },
+    )  # fmt: skip
+    used = set(
+        Assertion.objects.filter(status_list_id=base.status_list_id).values_list(
+            "status_index", flat=True
+        )
+    )
+    free = (i for i in range(131_071, -1, -1) if i not in used)
+    now = timezone.now()
+    revoked = revoked or (lambda i: False)
+    hidden = hidden or (lambda i: False)
+    rows = []
+    for i, enrollment in enumerate(enrollments):
+        learner = enrollment.learner
+        row = Assertion(
+            **template,
+            id=uuid.uuid4(),
+            enrollment=enrollment,
+            recipient=learner,
+            recipient_name=learner.full_name,
+            recipient_email=learner.email,
+            status_index=next(free) if base.status_list_id else None,
+            hidden=hidden(i),
+        )
+        if badge_classes is not None:
+            row.badge_class = badge_classes[i]
+        row.issued_on = now - timedelta(days=i % 400)
+        if revoked(i):
+            row.revoked_at = now
+            row.revocation_reason = "Plagiarised final project"
+            row.revoked_by = centre.admin
+        rows.append(row)
+    return Assertion.objects.bulk_create(rows)
+
+
+# --- Kinds of rows: what a page lists, and how to add more of it ----------------------------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    description: str  # what the page lists, in the centre's words
+    count: Callable  # (centre) -> how many of them there are now
+    add: Callable  # (centre, k) -> adds k more
+
+
+def _add_published(centre, k):
+    courses = _courses(centre, k, ["published"], label="Published course")
+    _offerings(centre, courses[::2], upcoming=True)
+
+
+def _add_leader_courses(centre, k):
+    statuses = [
+        "draft", "submitted", "changes_requested", "approved", "published", "retired", "rejected",
+    ]  # fmt: skip
+    courses = _courses(centre, k, statuses, label="Led course")
+    _submissions(centre, [c for c in courses if c.status != "draft"])
+
+
+def _add_awaiting(centre, k):
+    _submissions(centre, _courses(centre, k, ["submitted"], label="Awaiting course"))
+
+
+def _add_submissions(centre, k):
+    statuses = ["submitted", "approved", "changes_requested", "rejected"]
+    _submissions(centre, _courses(centre, k, statuses, label="Submitted course"))
+
+
+def _add_decisions(centre, k):
+    statuses = ["approved", "changes_requested", "rejected"]
+    _submissions(centre, _courses(centre, k, statuses, label="Decided course"))
+
+
+def _add_centre_courses(centre, k):
+    courses = _courses(centre, k, ["approved", "published", "retired"], label="Centre course")
+    _offerings(centre, courses)
+
+
+def _add_offerings(centre, k):
+    _offerings(centre, [centre.published] * k, sessions=2)
+
+
+def _add_upcoming(centre, k):
+    _offerings(centre, [centre.published] * k, upcoming=True, sessions=2)
+
+
+def _add_roster(centre, k):
+    """Learners in the centre's offering: two in three completed, half of those confirmed by
+    the course leader, and every other completed one already holding the badge."""
+    people = _people(k, "Roster learner")
+    enrollments = _enrolments(
+        centre,
+        [(centre.offering, p) for p in people],
+        completed=lambda i: i % 3 != 2,
+        confirmed=lambda i: i % 2 == 0,
+    )
+    completed = [e for e in enrollments if e.completed_at]
+    _assertions(centre, completed[::2])
+
+
+def _add_history(centre, k):
+    """Earlier results of the centre's learner in the first assessment (corrections keep them)."""
+    from assessments.models import AssessmentRecord
+
+    assessment = centre.published.assessments.order_by("pk").first()
+    AssessmentRecord.objects.bulk_create(
+        AssessmentRecord(
+            enrollment=centre.enrollment,
+            assessment=assessment,
+            result="fail",
+            score=30 + i % 30,
+            feedback=f"Attempt {i + 1}: the plan needs measurable targets.",
+            assessor=centre.instructor,
+            assessed_on=timezone.localdate() - timedelta(days=k - i),
+            is_current=False,
+        )
+        for i in range(k)
+    )
+
+
+def _learner_courses(centre, k, label):
+    """k published courses, each with an offering the centre's learner is enrolled in."""
+    courses = _courses(centre, k, ["published"], label=label)
+    offerings = _offerings(centre, courses)
+    return courses, offerings
+
+
+def _add_my_enrolments(centre, k):
+    _, offerings = _learner_courses(centre, k, "Learner course")
+    _enrolments(centre, [(o, centre.learner) for o in offerings], completed=lambda i: i % 2 == 0)
+
+
+def _add_my_badges(centre, k):
+    courses, offerings = _learner_courses(centre, k, "Badge course")
+    badges = _badge_classes(centre, courses)
+    enrollments = _enrolments(centre, [(o, centre.learner) for o in offerings])
+    _assertions(
+        centre,
+        enrollments,
+        badge_classes=badges,
+        revoked=lambda i: i % 5 == 4,
+        hidden=lambda i: i % 4 == 3,
+    )
+
+
+def _add_public_badges(centre, k):
+    courses, offerings = _learner_courses(centre, k, "Public badge course")
+    badges = _badge_classes(centre, courses)
+    enrollments = _enrolments(centre, [(o, centre.learner) for o in offerings])
+    _assertions(centre, enrollments, badge_classes=badges)
+
+
+def _add_badge_designs(centre, k):
+    courses = _courses(centre, k, ["published"], label="Designed course")
+    _badge_classes(centre, courses)
+    _offerings(centre, courses)
+
+
+def _add_to_design(centre, k):
+    _courses(centre, k, ["approved", "published"], label="Course to design")
+
+
+def _add_issued(centre, k):
+    """Badges issued in the centre's offering: some revoked, some hidden by their learner."""
+    people = _people(k, "Badge holder")
+    enrollments = _enrolments(centre, [(centre.offering, p) for p in people])
+    _assertions(centre, enrollments, revoked=lambda i: i % 7 == 6, hidden=lambda i: i % 5 == 4)
+
+
+def _add_import_jobs(kind, by):
+    def add(centre, k):
+        from courses.models import ImportJob
+
+        ImportJob.objects.bulk_create(
+            ImportJob(
+                kind=kind,
+                offering=centre.offering,
+                created_by=getattr(centre, by),
+                file_name=f"{kind}-{i + 1}.csv",
+                status=ImportJob.Status.DONE,
+                total=20,
+                processed=20,
+                summary={"created": 20},
+            )
+            for i in range(k)
+        )
+
+    return add
+
+
+def _import_jobs(kind):
+    def count(centre):
+        from courses.models import ImportJob
+
+        return ImportJob.objects.filter(offering=centre.offering, kind=kind).count()
+
+    return count
+
+
+def _add_import_errors(centre, k):
+    job = centre.import_job
+    job.refresh_from_db()
+    start = len(job.errors)
+    job.errors = job.errors + [
+        {"line": start + i + 2, "message": f"Line {start + i + 2}: no name given."}
+        for i in range(k)
+    ]
+    job.save(update_fields=["errors"])
+
+
+def _import_errors(centre):
+    from courses.models import ImportJob
+
+    return len(ImportJob.objects.get(pk=centre.import_job.pk).errors)
+
+
+def _add_members(centre, k):
+    _people(k, "Faculty member", unit=centre.other_unit, is_instructor=True, is_learner=False)
+
+
+def _add_units(centre, k):
+    from accounts.models import Unit
+
+    kinds = [kind for kind, _ in Unit.Kind.choices]
+    Unit.objects.bulk_create(
+        Unit(
+            name=f"Department {uuid.uuid4().hex[:8]} {i + 1}",
+            kind=kinds[i % len(kinds)],
+            parent=centre.unit,
+            dean=centre.dean,
+        )
+        for i in range(k)
+    )
+
+
+def _add_assessments(centre, k):
+    _courses(centre, k, ["draft"], label="Draft course")  # one assessment each
+
+
+def _model_count(label):
+    def count(centre):
+        from django.apps import apps
+
+        return apps.get_model(label).objects.count()
+
+    return count
+
+
+def _count_courses(**filters):
+    def count(centre):
+        from courses.models import Course
+
+        return Course.objects.filter(**filters).count()
+
+    return count
+
+
+def _roster(centre):
+    from courses.models import Enrollment
+
+    return Enrollment.objects.filter(offering=centre.offering).count()
+
+
+def _history(centre):
+    from assessments.models import AssessmentRecord
+
+    return AssessmentRecord.objects.filter(enrollment=centre.enrollment).count()
+
+
+def _my_enrolments(centre):
+    from courses.models import Enrollment
+
+    return Enrollment.objects.filter(learner=centre.learner).count()
+
+
+def _my_badges(centre):
+    from badges.models import Assertion
+
+    return Assertion.objects.filter(recipient=centre.learner).count()
+
+
+def _public_badges(centre):
+    from badges.models import Assertion
+
+    return Assertion.objects.filter(
+        recipient=centre.learner, hidden=False, revoked_at__isnull=True
+    ).count()
+
+
+def _awaiting(centre):
+    from leads.selectors import awaiting_decision
+
+    return awaiting_decision().filter(course__unit=centre.unit).count()
+
+
+def _offering_count(centre):
+    from courses.models import Offering
+
+    return Offering.objects.filter(course=centre.published).count()
+
+
+def _upcoming(centre):
+    return centre.published.offerings.filter(starts_on__gt=timezone.localdate()).count()
+
+
+def _to_design(centre):
+    from badges.stats import courses_without_badge
+
+    return courses_without_badge().count()
+
+
+def _members(centre):
+    from accounts.models import User
+
+    return User.objects.filter(unit=centre.other_unit).count()
+
+
+ROWS = {
+    "published_courses": Rows(
+        "published courses", _count_courses(status="published"), _add_published
+    ),
+    "leader_courses": Rows(
+        "courses of every status, all led by the course leader",
+        _model_count("courses.Course"),
+        _add_leader_courses,
+    ),
+    "awaiting": Rows("submissions awaiting the dean's decision", _awaiting, _add_awaiting),
+    "submissions": Rows(
+        "submissions, awaiting or decided", _model_count("leads.Submission"), _add_submissions
+    ),
+    "decisions": Rows("decisions on submissions", _model_count("leads.Decision"), _add_decisions),
+    "centre_courses": Rows(
+        "approved, published and retired courses, each with an offering",
+        _count_courses(status__in=["approved", "published", "retired"]),
+        _add_centre_courses,
+    ),
+    "offerings": Rows("offerings of the published course", _offering_count, _add_offerings),
+    "upcoming_offerings": Rows(
+        "upcoming offerings of the course, with their sessions", _upcoming, _add_upcoming
+    ),
+    "roster": Rows(
+        "learners enrolled in the offering (results, confirmations, badges)", _roster, _add_roster
+    ),
+    "history": Rows("results recorded for one learner, corrections kept", _history, _add_history),
+    "my_enrolments": Rows(
+        "the learner's enrolments, each in another course", _my_enrolments, _add_my_enrolments
+    ),
+    "my_badges": Rows("the learner's badges, some revoked or hidden", _my_badges, _add_my_badges),
+    "public_badges": Rows("the learner's public badges", _public_badges, _add_public_badges),
+    "badge_designs": Rows(
+        "badge designs, one per course", _model_count("badges.BadgeClass"), _add_badge_designs
+    ),
+    "to_design": Rows("approved courses without a badge design", _to_design, _add_to_design),
+    "issued": Rows("issued badges, some revoked", _model_count("badges.Assertion"), _add_issued),
+    "enrolment_imports": Rows(
+        "enrolment imports into the offering",
+        _import_jobs("enrolment"),
+        _add_import_jobs("enrolment", "admin"),
+    ),
+    "results_imports": Rows(
+        "results imports into the offering",
+        _import_jobs("results"),
+        _add_import_jobs("results", "instructor"),
+    ),
+    "import_errors": Rows("errors found in an import file", _import_errors, _add_import_errors),
+    "members": Rows("people of a unit", _members, _add_members),
+    "units": Rows(
+        "units, each with its dean and parent", _model_count("accounts.Unit"), _add_units
+    ),
+    "assessments": Rows(
+        "assessments, one per course", _model_count("assessments.Assessment"), _add_assessments
+    ),
+}
+
+
+def populate(centre, n, kinds=None) -> None:
+    """Make the centre hold exactly `n` rows of each kind in `kinds` (every kind by default)."""
+    for kind in kinds or ROWS:
+        rows = ROWS[kind]
+        have = rows.count(centre)
+        if have > n:
+            raise ValueError(f"{kind}: the centre already has {have} rows, more than {n}")
+        rows.add(centre, n - have)
+        assert rows.count(centre) == n, f"{kind}: {rows.count(centre)} rows, not {n}"
+
+
+# --- The catalogue of list pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url_key: str  # the URL pattern, as "namespace:name"
+    role: str  # who opens it: a role of permission_matrix.ROLES, or "vle" (an API token)
+    url: Callable  # (centre) -> the URL to request
+    rows: str  # a key of ROWS: what the page lists
+
+    @property
+    def rows_description(self) -> str:
+        return ROWS[self.rows].description
+
+
+def _to(name, **kwargs):
+    """A URL builder: kwargs are attribute paths on the centre ("offering.pk")."""
+
+    def build(centre):
+        values = {}
+        for key, path in kwargs.items():
+            value = centre
+            for attribute in path.split("."):
+                value = getattr(value, attribute)
+            values[key] = str(value)
+        return reverse(name, kwargs=values)
+
+    return build
+
+
+def _admin(model, query=""):
+    def build(centre):
+        url = reverse(f"admin:{model}_changelist")
+        return url + (query.format(centre=centre) if query else "")
+
+    return build
+
+
+PAGES = [
+    Page("Public catalogue", "home", "anonymous", _to("home"), "published_courses"),
+    Page(
+        "Course page (upcoming offerings)",
+        "catalogue:course",
+        "anonymous",
+        _to("catalogue:course", lineage="published.lineage"),
+        "upcoming_offerings",
+    ),
+    Page("My courses", "leads:my_courses", "course_leader", _to("leads:my_courses"),
+         "leader_courses"),
+    Page("Dean's review queue", "leads:review_queue", "dean", _to("leads:review_queue"),
+         "awaiting"),
+    Page("Every submission", "leads:all_submissions", "leads_admin",
+         _to("leads:all_submissions"), "submissions"),
+    Page("Courses to run", "courses:centre_courses", "leads_admin",
+         _to("courses:centre_courses"), "centre_courses"),
+    Page("Offerings (LEADS team)", "courses:offering_list", "leads_admin",
+         _to("courses:offering_list"), "offerings"),
+    Page("Offerings (instructor)", "courses:offering_list", "instructor",
+         _to("courses:offering_list"), "offerings"),
+    Page("Offering and its learners", "courses:offering_detail", "leads_admin",
+         _to("courses:offering_detail", pk="offering.pk"), "roster"),
+    Page("Results grid", "assessments:grid", "instructor",
+         _to("assessments:grid", pk="offering.pk"), "roster"),
+    Page("Learner's record (instructor)", "assessments:learner_record", "instructor",
+         _to("assessments:learner_record", pk="offering.pk", enrollment_pk="enrollment.pk"),
+         "history"),
+    Page("My learning", "assessments:my_learning", "learner", _to("assessments:my_learning"),
+         "my_enrolments"),
+    Page("My enrolment", "assessments:my_enrollment", "learner",
+         _to("assessments:my_enrollment", pk="enrollment.pk"), "history"),
+    Page("Backpack", "badges:backpack", "learner", _to("badges:backpack"), "my_badges"),
+    Page("Public profile", "badges:profile", "anonymous",
+         _to("badges:profile", pk="learner.public_id"), "public_badges"),
+    Page("Issuer page (badges it awards)", "badges:issuer", "anonymous",
+         _to("badges:issuer", pk="issuer.pk"), "badge_designs"),
+    Page("Badge dashboard", "badge_admin:index", "leads_admin", _to("badge_admin:index"),
+         "badge_designs"),
+    Page("Badge designs", "badge_admin:designs", "leads_admin", _to("badge_admin:designs"),
+         "badge_designs"),
+    Page("Badge designs (courses to design)", "badge_admin:designs", "leads_admin",
+         _to("badge_admin:designs"), "to_design"),
+    Page("Badge design (its offerings)", "badge_admin:edit", "leads_admin",
+         _to("badge_admin:edit", pk="badge_class.pk"), "offerings"),
+    Page("Issue badges from an offering", "badge_admin:offering", "leads_admin",
+         _to("badge_admin:offering", offering_pk="offering.pk"), "roster"),
+    Page("Issued badges", "badge_admin:list", "leads_admin", _to("badge_admin:list"), "issued"),
+    Page("Issued badges CSV", "badge_admin:export", "leads_admin", _to("badge_admin:export"),
+         "issued"),
+    Page("Enrolment import (recent jobs)", "imports:enrolments", "leads_admin",
+         _to("imports:enrolments", offering_pk="offering.pk"), "enrolment_imports"),
+    Page("Results import (recent jobs)", "imports:results", "instructor",
+         _to("imports:results", offering_pk="offering.pk"), "results_imports"),
+    Page("Import job (its errors)", "imports:job", "leads_admin",
+         _to("imports:job", job_id="import_job.pk"), "import_errors"),
+    Page("Import errors CSV", "imports:job_errors", "leads_admin",
+         _to("imports:job_errors", job_id="import_job.pk"), "import_errors"),
+    Page("API: offering enrolments", "api-offering-enrolments", "vle",
+         _to("api-offering-enrolments", offering_id="offering.pk"), "roster"),
+    Page("Admin: people (of a unit)", "admin:accounts_user_changelist", "leads_admin",
+         _admin("accounts_user", "?unit__id__exact={centre.other_unit.pk}"), "members"),
+    Page("Admin: units", "admin:accounts_unit_changelist", "leads_admin",
+         _admin("accounts_unit"), "units"),
+    Page("Admin: courses", "admin:courses_course_changelist", "leads_admin",
+         _admin("courses_course"), "leader_courses"),
+    Page("Admin: assessments", "admin:assessments_assessment_changelist", "leads_admin",
+         _admin("assessments_assessment"), "assessments"),
+    Page("Admin: submissions", "admin:leads_submission_changelist", "leads_admin",
+         _admin("leads_submission"), "submissions"),
+    Page("Admin: decisions", "admin:leads_decision_changelist", "leads_admin",
+         _admin("leads_decision"), "decisions"),
+    Page("Admin: badge classes", "admin:badges_badgeclass_changelist", "leads_admin",
+         _admin("badges_badgeclass"), "badge_designs"),
+    Page("Admin: issued badges", "admin:badges_assertion_changelist", "leads_admin",
+         _admin("badges_assertion"), "issued"),
+]  # fmt: skip
+
+# Every other URL pattern, and why it is not a list page. Keys as in permission_matrix.py.
+URL_KEYS_EXCLUDED = {
+    "health": "a fixed report on the database and cache",
+    "accounts:dashboard": "one panel per role the person holds; no rows",
+    "leads:course_create": "a form",
+    "leads:course_detail": "one course; its history grows only with its own resubmissions",
+    "leads:course_section": "one section of one course (2 to 5 outcomes, by the guide's rules)",
+    "leads:assessment_create": "a form",
+    "leads:assessment_edit": "a form for one assessment",
+    "leads:assessment_delete": "POST only",
+    "leads:course_checklist": "the ten sections of the checklist: a fixed list",
+    "leads:course_revise": "POST only",
+    "leads:submission_review": "one submission",
+    "leads:submission_decide": "POST only",
+    "leads:submission_pack": "a PDF of one submission",
+    "imports:enrolments_template": "a CSV template with example rows, not data",
+    "imports:results_template": "a CSV template with example rows, not data",
+    "imports:job_status": "one job's progress as JSON",
+    "badge_admin:design": "a form for one course's badge",
+    "badge_admin:revoke": "a form for one badge",
+    "badge_admin:job": "one batch's progress, kept in the cache (no rows)",
+    "badge_admin:job_status": "one batch's progress as JSON, from the cache",
+    "courses:course_publish": "POST only",
+    "courses:course_retire": "a form for one course",
+    "courses:offering_create": "a form",
+    "courses:offering_confirm": "POST only",
+    "badges:badge_class": "one badge; its outcomes come from a JSON field (no query per row)",
+    "badges:badge_class_image": "an image",
+    "badges:assertion": "one badge's verification page and JSON (not mine to change: the lead's)",
+    "badges:assertion_image": "an image",
+    "badges:certificate": "a PDF of one badge",
+    "badges:eu_context": "a fixed JSON-LD context",
+    "badges:eu_schema": "a fixed JSON schema",
+    "badges:verify": "a form",
+    "badges:set_visibility": "POST only",
+    "badges:credential": "one signed credential",
+    "badges:credential_image": "an image",
+    "badges:issuer_keys": "the issuer's keys: grows only when a key is rotated, a few a year",
+    "badges:status_list": "one status list of fixed size",
+    "badges:eu_context_ob3": "a fixed JSON-LD context",
+    "login": "a form",
+    "logout": "POST only",
+    "password_reset": "a form",
+    "password_reset_done": "a message",
+    "password_reset_confirm": "a form",
+    "password_reset_complete": "a message",
+    "password_change": "a form",
+    "password_change_done": "a message",
+    "api-results": "POST only",
+    "api-verify": "POST only",
+    "api-schema": "the OpenAPI schema: fixed",
+    "api-docs": "the API's documentation page: fixed",
+    "admin:auth_group_changelist": "groups are not used: roles are flags on the account",
+    "admin:authtoken_tokenproxy_changelist": "one token per VLE service account: a handful",
+    "admin:django_celery_beat_periodictask_changelist": "the beat schedule: a few fixed entries",
+    "admin:django_celery_beat_clockedschedule_changelist": "the beat schedule: not used",
+    "admin:django_celery_beat_crontabschedule_changelist": "the beat schedule: a few entries",
+    "admin:django_celery_beat_solarschedule_changelist": "the beat schedule: not used",
+    "admin:django_celery_beat_intervalschedule_changelist": "the beat schedule: a few entries",
+    "admin:axes_accessattempt_changelist": "django-axes' sign-in log: flat rows, no relations",
+    "admin:axes_accesslog_changelist": "django-axes' sign-in log: flat rows, no relations",
+    "admin:axes_accessfailurelog_changelist": "django-axes' sign-in log: flat rows, no relations",
+    "admin:badges_issuer_changelist": "one issuer, the centre (the admin refuses a second)",
+}
+
+# The Django admin's other patterns: one object, a form, or the admin's own pages.
+ADMIN_NOT_A_LIST = re.compile(r"^admin(:|/)(?!.*_changelist$)")
+
+
+def url_keys(resolver=None, prefix="", namespace=None):
+    """Every URL pattern's key ("namespace:name", or the route for an unnamed pattern)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from url_keys(entry, route, inner)
+        else:
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield name or route
+
+
+# --- Counting -------------------------------------------------------------------------------------
+
+
+def measure(client, url) -> tuple[int, int]:
+    """(status code, number of queries) of one GET, with the cache empty; a streamed answer is
+    read to its end inside the count."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response.status_code, len(captured)
+
+
+def query_counts(n, centre=None, pages=None) -> dict[str, tuple[int, int]]:
+    """{page name: (status code, queries)} with exactly `n` rows of what each page lists.
+
+    Pages that list the same rows are counted together: the rows are added in a transaction
+    (a savepoint inside a test) that is rolled back afterwards, so the centre is left as it was.
+    Each page is requested once before its rows are added, so that what a process caches on
+    its first request (content types, templates) is not counted at one size and not the other.
+    """
+    centre = centre or build_centre()
+    pages = pages or PAGES
+    clients = clients_for(centre)
+    by_rows = {}
+    for page in pages:
+        by_rows.setdefault(page.rows, []).append(page)
+    counts = {}
+    for rows, group in by_rows.items():
+        with transaction.atomic():
+            for page in group:
+                measure(clients[page.role], page.url(centre))
+            populate(centre, n, kinds=[rows])
+            for page in group:
+                counts[page.name] = measure(clients[page.role], page.url(centre))
+            transaction.set_rollback(True)
+    return {page.name: counts[page.name] for page in pages}
