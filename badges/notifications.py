@@ -10,13 +10,19 @@ from .models import Assertion
 
 def badge_issued_notify(*, assertion_ids) -> int:
     assertions = Assertion.objects.filter(pk__in=assertion_ids, revoked_at__isnull=True)
+    # One query for a whole batch: what the e-mail shows comes joined, the signed credentials
+    # (the largest columns) stay in the database.
+    assertions = assertions.select_related("badge_class__issuer", "recipient").defer(
+        "credential_json", "credential_jwt", "evidence", "narrative"
+    )
+    backpack = settings.SITE_URL + reverse("badges:backpack")
     messages = []
-    for assertion in assertions.select_related("badge_class", "recipient"):
+    for assertion in assertions:
         link = settings.SITE_URL + reverse("badges:assertion", args=[assertion.pk])
         body = render_to_string(
             "badges/email/issued.txt",
             {"assertion": assertion, "badge": assertion.badge_class, "link": link,
-             "backpack": settings.SITE_URL + reverse("badges:backpack"),
+             "backpack": backpack,
              "SITE_NAME": settings.SITE_NAME},
         )  # fmt: skip
         subject = f"Your badge: {assertion.badge_class.name}"

@@ -72,6 +72,25 @@ def test_completion_issues_the_badge_automatically_and_emails_the_learner(
     assert badge.message in mail.outbox[-1].body
 
 
+def test_a_cohorts_badge_emails_name_each_learner_and_issuer_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    from badges.notifications import badge_issued_notify
+
+    admin, instructor, plan, offering, badge, enrollments = cohort(6, issue_mode="manual")
+    for enrollment in enrollments:
+        complete(enrollment, plan, instructor)
+    ids = [e.pk for e in enrollments]
+    enrollments_confirm_completion(offering=offering, enrollment_ids=ids, acting_user=admin)
+    assertions_issue_bulk(enrollment_ids=ids, acting_user=admin)
+    mail.outbox.clear()
+    assertion_ids = list(Assertion.objects.values_list("pk", flat=True))
+    with django_assert_max_num_queries(2):  # the same for 6 learners as for 1,000
+        assert badge_issued_notify(assertion_ids=assertion_ids) == 6
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(e.learner.email for e in enrollments)
+    assert all(badge.issuer.name in m.body for m in mail.outbox)
+
+
 def test_issuing_twice_returns_the_same_badge():
     admin, instructor, plan, _, _, (enrollment, _) = cohort(issue_mode="manual")
     complete(enrollment, plan, instructor)
