@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from cachetools import LRUCache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
@@ -193,6 +194,12 @@ class Signer:
     signing_key: SigningKey
     private_key: Ed25519PrivateKey = field(repr=False)
     controller: dict
+    # One per batch: its proofs share one configuration (key, purpose, time), canonicalized once.
+    canonical: _SameDocumentMemo = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.canonical is None:
+            self.canonical = _SameDocumentMemo(canonicalizer())
 
     @property
     def controller_id(self) -> str:
@@ -204,7 +211,7 @@ class Signer:
 
     def sign_document(self, document: Mapping, *, created: str | None = None) -> str:
         """Add the eddsa-rdfc-2022 proof and verify the JSON text; return that text."""
-        memo = _SameDocumentMemo(canonicalizer())
+        memo = self.canonical
         signed = eddsa_rdfc_2022.add_proof(
             document,
             private_key=self.private_key,
@@ -234,27 +241,30 @@ class Signer:
 
 
 class _SameDocumentMemo:
-    """A canonicalizer that canonicalizes each distinct document once.
+    """A canonicalizer that canonicalizes a document it has just seen only once.
 
     Canonical N-Quads are a pure function of the JSON document, so when the stored text read back
     is exactly the document just signed (same keys, values and JSON types: the key is its sorted
     JSON text, in which 5 and 5.0 differ), the verification before storing reuses the signing's
-    canonical form instead of recomputing it; any difference is canonicalized afresh. That
-    halves the cost of issuing a badge (BENCHMARKS.md) and checks exactly what it checked.
+    canonical form instead of recomputing it, and the proof configuration a batch shares is
+    canonicalized once; anything else is canonicalized afresh. That halves the cost of issuing
+    a badge (BENCHMARKS.md) and checks exactly what it checked. The last few are kept, so the
+    memory does not grow with the batch.
     """
 
-    def __init__(self, inner):
+    def __init__(self, inner, size=8):
         self._inner = inner
-        self._seen: dict[str, str] = {}
+        self._seen = LRUCache(maxsize=size)
 
     def canonicalize(self, document: Mapping) -> str:
         try:
             key = json.dumps(document, sort_keys=True, ensure_ascii=False)
         except (TypeError, ValueError):  # not plain JSON: nothing to compare, do the work
             return self._inner.canonicalize(document)
-        if key not in self._seen:
-            self._seen[key] = self._inner.canonicalize(document)
-        return self._seen[key]
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._inner.canonicalize(document)
+        return found
 
 
 def signer_for(issuer: Issuer) -> Signer:
