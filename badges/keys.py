@@ -213,7 +213,7 @@ def signing_key_rotate(*, issuer: Issuer) -> SigningKey:
     SigningKey.objects.filter(issuer=issuer, status=SigningKey.Status.ACTIVE).update(
         status=SigningKey.Status.RETIRED, retired_at=timezone.now()
     )
-    return _new_key(issuer)
+    return _new_key(issuer)  # saving it drops the public documents' kept copies
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from assessments.models import Assessment, AssessmentRecord, RubricCriterion
 from courses import rules
 from courses.models import LIVE_STATUSES, CourseStatus, Enrollment, LearningOutcome
 
-from . import credentials, status
+from . import credentials, public_cache, status
 from .images import default_badge_image
 from .models import Assertion, BadgeClass, Issuer, SigningKey
 from .openbadges.ob2 import hash_recipient
@@ -419,6 +419,7 @@ def assertions_sign_missing(*, batch_size=1000) -> int:
             batch,
             ["credential_json", "credential_jwt", "signing_key", "status_list", "status_index"],
         )
+        public_cache.invalidate()  # bulk_update sends no post_save
         for assertion in batch:
             if assertion.revoked_at:
                 status.status_revoke(assertion=assertion)
@@ -447,6 +448,7 @@ def assertions_resign(*, signing_key: SigningKey, batch_size=1000) -> int:
             reuse_status=True,
         )
         Assertion.objects.bulk_update(batch, ["credential_json", "credential_jwt", "signing_key"])
+        public_cache.invalidate()  # bulk_update sends no post_save
         resigned += len(batch)
 
 

@@ -9,13 +9,18 @@ responses are revalidated (no-cache with an ETag) rather than cached blind.
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from . import documents, views_pages
+from courses.models import Course
+
+from . import documents, public_cache, qr, views_pages
 from .models import Assertion, BadgeClass, Issuer
 from .openbadges import baking
 
@@ -32,20 +37,32 @@ def wants_json(request, suffix):
 
 
 def _json(request, document, status=200):
+    return _revalidated(request, _json_document(request, document, status=status))
+
+
+def _json_document(request, document, status=200):
     body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag and status == 200:
-        response = HttpResponse(status=304)
-    else:
-        content_type = (
-            JSON_LD if JSON_LD in request.headers.get("Accept", "") else "application/json"
-        )
-        response = HttpResponse(body, status=status, content_type=content_type)
-    response["ETag"] = etag
+    response = HttpResponse(body, status=status, content_type=_json_type(request))
+    response["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     response["Cache-Control"] = "public, no-cache"
     response["Access-Control-Allow-Origin"] = "*"
     patch_vary_headers(response, ["Accept"])
     return response
+
+
+def _json_type(request):
+    return JSON_LD if JSON_LD in request.headers.get("Accept", "") else "application/json"
+
+
+def _revalidated(request, response):
+    """304 Not Modified when the client's copy (If-None-Match) is this document."""
+    etag = response["ETag"]
+    if response.status_code != 200 or request.headers.get("If-None-Match") != etag:
+        return response
+    not_modified = HttpResponse(status=304)
+    for header in ("ETag", "Cache-Control", "Access-Control-Allow-Origin", "Vary"):
+        not_modified[header] = response[header]
+    return not_modified
 
 
 def _page(response):
@@ -97,21 +114,48 @@ def _badge_image_bytes(badge):
     return data
 
 
+def _public_columns():
+    """What the hosted assertion, its page and its image read, and not the rest: the course's
+    template text and the signed credentials are most of the bytes of these rows."""
+    course_fields = [
+        f"badge_class__course__{f.name}"
+        for f in Course._meta.concrete_fields
+        if f.name not in ("id", "title", "lineage")
+    ]
+    return ("credential_json", "credential_jwt", *course_fields)
+
+
 def _assertion(pk):
     return get_object_or_404(
-        Assertion.objects.select_related("badge_class__issuer", "badge_class__course", "recipient"),
+        Assertion.objects.select_related("badge_class__issuer", "badge_class__course").defer(
+            *_public_columns()
+        ),
         pk=pk,
     )
 
 
 @require_GET
 def assertion(request, pk, suffix=""):
+    """The verification page, or the hosted OB 2.0 assertion; kept copies are served to
+    visitors while nothing on them has changed (public_cache.py)."""
+    as_json = wants_json(request, suffix)
+    now = timezone.now()
+    kept = None
+    if public_cache.cacheable(request):
+        variant = _json_type(request) if as_json else "html"
+        kept = public_cache.Lookup("json" if as_json else "page", pk, variant, now=now)
+        if kept.response is not None:
+            return _revalidated(request, kept.response) if as_json else kept.response
     obj = _assertion(pk)
-    if wants_json(request, suffix):
+    if as_json:
         # OB 2.0 §Revoking Hosted Assertions: a revoked hosted assertion answers 410 Gone.
         status = 410 if obj.revoked_at else 200
-        return _json(request, documents.assertion_json(obj), status=status)
-    return _page(views_pages.assertion_page(request, obj))
+        response = _json_document(request, documents.assertion_json(obj), status=status)
+    else:
+        response = _page(views_pages.assertion_page(request, obj, now=now))
+    if kept is not None:
+        kept.store(response, expires_at=None if as_json else obj.expires_on)
+    return _revalidated(request, response) if as_json else response
 
 
 def baked_image(assertion_obj) -> bytes:
@@ -143,6 +187,19 @@ def assertion_image(request, pk):
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="badge-{obj.pk}.{extension}"'
     response["Cache-Control"] = "public, no-cache"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def assertion_qr(request, pk):
+    """The QR code of a badge's verification page. Its address never changes, so neither does
+    the image: browsers and proxies keep it for a year, and the page itself stays light."""
+    if not Assertion.objects.filter(pk=pk).exists():
+        raise Http404("No such badge.")
+    url = settings.SITE_URL + reverse("badges:assertion", kwargs={"pk": pk})
+    response = HttpResponse(qr.qr_svg_cached(url), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
