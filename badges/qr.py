@@ -7,10 +7,13 @@ round trip (`qr_data_uris`).
 
 import base64
 import hashlib
+import logging
 
 import qrcode
 from django.core.cache import cache
 from qrcode.constants import ERROR_CORRECT_M
+
+log = logging.getLogger(__name__)
 
 # Version in the key: a change of drawing makes new entries instead of serving old ones.
 CACHE_VERSION = 1
@@ -56,7 +59,11 @@ def qr_data_uris(urls) -> dict[str, str]:
     """`data:` URLs of the QR codes of `urls`, drawing only those not in the cache yet."""
     urls = list(dict.fromkeys(urls))
     keys = {url: _key(url) for url in urls}
-    found = cache.get_many(keys.values())
+    try:
+        found = cache.get_many(keys.values())
+    except Exception:  # Redis unavailable: draw them; a page never fails for want of a cache
+        log.warning("QR code cache unavailable", exc_info=True)
+        return {url: _data_uri(qr_svg(url)) for url in urls}
     result, missing = {}, {}
     for url, key in keys.items():
         if key in found:
@@ -64,9 +71,18 @@ def qr_data_uris(urls) -> dict[str, str]:
         else:
             result[url] = missing[key] = _data_uri(qr_svg(url))
     if missing:
-        cache.set_many(missing, CACHE_SECONDS)
+        try:
+            cache.set_many(missing, CACHE_SECONDS)
+        except Exception:
+            log.warning("QR code cache unavailable", exc_info=True)
     return result
 
 
 def qr_data_uri(url: str) -> str:
     return qr_data_uris([url])[url]
+
+
+def qr_svg_cached(url: str) -> bytes:
+    """The SVG of `url`'s QR code, from the same cache as the data: URLs."""
+    data_uri = qr_data_uri(url)
+    return base64.b64decode(data_uri.split(",", 1)[1])

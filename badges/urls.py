@@ -18,6 +18,7 @@ urlpatterns = [
     re_path(
         rf"^public/assertions/{UUID}/image$", views_public.assertion_image, name="assertion_image"
     ),
+    re_path(rf"^public/assertions/{UUID}/qr\.svg$", views_public.assertion_qr, name="assertion_qr"),
     re_path(
         rf"^public/assertions/{UUID}/certificate\.pdf$",
         views_pages.certificate,

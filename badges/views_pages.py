@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import certificate as certificates
 from . import linkedin, selectors
-from .qr import qr_data_uri, qr_data_uris
+from .qr import qr_data_uris
 from .services import assertion_set_hidden
 
 # A valid badge's page may be kept this long by browsers and shared caches; a revoked or expired
-# one is always revalidated. The server itself never answers from a stale copy.
+# one is always revalidated. The server's own copies are never stale (public_cache.py).
 VALID_PAGE_MAX_AGE = 60
 
 
@@ -54,13 +54,13 @@ def badge_class_page(request, badge):
     return _cache_for(response, request, max_age=300)
 
 
-def assertion_page(request, assertion):
+def assertion_page(request, assertion, *, now=None):
     """The verification page: the status in words and colour first, then what was certified."""
-    now = timezone.now()
+    now = now or timezone.now()
     view = selectors.assertion_view(assertion, now=now)
     context = {
         "view": view,
-        "qr": qr_data_uri(view.links.verification),
+        "qr": reverse("badges:assertion_qr", args=[str(assertion.pk)]),
         "now": now,
         "site_url": settings.SITE_URL,
     }

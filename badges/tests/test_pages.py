@@ -130,7 +130,11 @@ def test_a_valid_badge_shows_valid_first_and_everything_it_certifies(
     assert f"/public/assertions/{pk}/image" in page.links
     assert f"/public/assertions/{pk}/certificate.pdf" in page.links
     qr_images = [img for img in page.images if "QR code" in img.get("alt", "")]
-    assert qr_images[0]["src"] == qr.qr_data_uri(settings.SITE_URL + f"/public/assertions/{pk}")
+    assert qr_images[0]["src"] == f"/public/assertions/{pk}/qr.svg"
+    qr_image = Client().get(qr_images[0]["src"])
+    assert qr_image["Content-Type"] == "image/svg+xml"
+    assert "immutable" in qr_image["Cache-Control"]  # its address, and so the code, never change
+    assert qr_image.content == qr.qr_svg(settings.SITE_URL + f"/public/assertions/{pk}").encode()
     # No tracking: an anonymous visitor gets no cookie, and valid pages are cached briefly.
     assert not response.cookies
     assert "max-age=60" in response["Cache-Control"] and "public" in response["Cache-Control"]
@@ -139,13 +143,15 @@ def test_a_valid_badge_shows_valid_first_and_everything_it_certifies(
 
 def test_the_qr_code_is_drawn_once_and_then_read_from_the_cache(client, monkeypatch):
     assertion = issued_badge()
-    client.get(verification_url(assertion), **HTML)
+    qr_url = f"/public/assertions/{assertion.pk}/qr.svg"
+    first = client.get(qr_url)
 
     def no_drawing(url):
         raise AssertionError("the QR code was drawn again")
 
     monkeypatch.setattr(qr, "qr_svg", no_drawing)
-    assert client.get(verification_url(assertion), **HTML).status_code == 200
+    assert client.get(qr_url).content == first.content
+    assert client.get(f"/public/assertions/{uuid.uuid4()}/qr.svg").status_code == 404
 
 
 def test_a_revocation_shows_at_once_with_its_reason_and_date(client):

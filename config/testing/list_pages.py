@@ -895,6 +895,7 @@ URL_KEYS_EXCLUDED = {
     "badges:badge_class_image": "an image",
     "badges:assertion": "one badge's verification page and JSON (not mine to change: the lead's)",
     "badges:assertion_image": "an image",
+    "badges:assertion_qr": "an image",
     "badges:certificate": "a PDF of one badge",
     "badges:eu_context": "a fixed JSON-LD context",
     "badges:eu_schema": "a fixed JSON schema",

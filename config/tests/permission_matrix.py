@@ -157,6 +157,7 @@ PATTERNS = {
     "badges:badge_class_image": Entry(PUBLIC, {"pk": "badge_class.pk"}),
     "badges:assertion": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:assertion_image": Entry(PUBLIC, {"pk": "assertion.pk"}),
+    "badges:assertion_qr": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:certificate": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:eu_context": Entry(PUBLIC),
     "badges:eu_schema": Entry(PUBLIC),
