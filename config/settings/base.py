@@ -139,7 +139,7 @@ if REDIS_URL:
     env_url("REDIS_URL", env.cache_url_config)  # fail early, naming the variable
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="centre"),
             "TIMEOUT": 300,
