@@ -32,7 +32,9 @@ def table(figures) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = []
     for n, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        lines.append(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
         if n == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
@@ -54,3 +56,15 @@ def print_table(figures):
 
 def all_met(figures) -> bool:
     return all(f.met is not False for f in figures)
+
+
+_STARTED = __import__("time").monotonic()
+
+
+def say(message):
+    """Progress on stderr (the figures go to stdout), with the minutes:seconds since the start."""
+    import sys
+    import time
+
+    elapsed = int(time.monotonic() - _STARTED)
+    print(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {message}", file=sys.stderr, flush=True)

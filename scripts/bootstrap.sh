@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the centre needs on Debian 12: system packages (as root, with apt-get) and the
-# Python virtual environment in .venv. Safe to run again. Usage: scripts/bootstrap.sh [dev]
+# Python virtual environment in .venv. Safe to run again. Usage: scripts/bootstrap.sh [dev|bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,9 +9,14 @@ PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 # Chromium and its driver for the browser tests.
 DEV_SYSTEM_PACKAGES="chromium chromium-driver"
+# wrk, the HTTP load generator of the benchmarks (bench/verification_load.py).
+BENCH_SYSTEM_PACKAGES="wrk"
 
 want="$SYSTEM_PACKAGES"
-[ "${1:-}" = "dev" ] && want="$want $DEV_SYSTEM_PACKAGES"
+case "${1:-}" in
+  dev) want="$want $DEV_SYSTEM_PACKAGES" ;;
+  bench) want="$want $DEV_SYSTEM_PACKAGES $BENCH_SYSTEM_PACKAGES" ;;
+esac
 missing=""
 for pkg in $want; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
@@ -32,9 +37,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 req=requirements.txt
-[ "${1:-}" = "dev" ] && req=requirements-dev.txt
+[ -n "${1:-}" ] && req=requirements-dev.txt  # dev and bench
 # Only reinstall when the requirements changed since the last install.
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt 2>/dev/null | sha256sum | cut -c1-16)-${1:-prod}"
+python_set="${1:-prod}"
+[ "$python_set" = bench ] && python_set=dev  # the same Python packages
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt 2>/dev/null | sha256sum | cut -c1-16)-$python_set"
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/pip install -q --disable-pip-version-check -r "$req" -c constraints.txt
