@@ -13,16 +13,17 @@ class BadgesConfig(AppConfig):
         enrollments_completed.connect(on_enrollments_completed, dispatch_uid="badges.issue")
 
         # What the public badge documents show: a change drops their kept copies (public_cache).
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from courses.models import Course
 
         from .models import Assertion, BadgeClass, Issuer, SigningKey
-        from .public_cache import on_public_change
+        from .public_cache import on_migrate, on_public_change
 
         for model in (Assertion, BadgeClass, Issuer, SigningKey, Course):
             for signal in (post_save, post_delete):
                 signal.connect(on_public_change, sender=model, dispatch_uid=f"public.{model}")
+        post_migrate.connect(on_migrate, sender=self, dispatch_uid="public.migrate")
 
         # Our EU extension's JSON-LD context joins the offline loader's shipped contexts, so
         # every verification in this process (the /verify/ page included) can expand it.

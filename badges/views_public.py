@@ -154,7 +154,7 @@ def assertion(request, pk, suffix=""):
     else:
         response = _page(views_pages.assertion_page(request, obj, now=now))
     if kept is not None:
-        kept.store(response, expires_at=None if as_json else obj.expires_on)
+        kept.store(request, response, expires_at=None if as_json else obj.expires_on)
     return _revalidated(request, response) if as_json else response
 
 
@@ -193,13 +193,13 @@ def assertion_image(request, pk):
 
 @require_GET
 def assertion_qr(request, pk):
-    """The QR code of a badge's verification page. Its address never changes, so neither does
-    the image: browsers and proxies keep it for a year, and the page itself stays light."""
+    """The QR code of a badge's verification page, its own image so the page stays light; the
+    address it encodes does not change, so browsers and proxies keep it for a day."""
     if not Assertion.objects.filter(pk=pk).exists():
         raise Http404("No such badge.")
     url = settings.SITE_URL + reverse("badges:assertion", kwargs={"pk": pk})
     response = HttpResponse(qr.qr_svg_cached(url), content_type="image/svg+xml")
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = "public, max-age=86400"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -81,11 +81,14 @@ def test_someone_signed_in_gets_their_own_page_not_a_visitors_copy(client):
 
 def test_a_copy_is_not_served_once_the_badge_has_expired():
     from django.http import HttpResponse
+    from django.test import RequestFactory
 
     assertion = issued_badge()
     now = timezone.now().replace(second=0)
     kept = public_cache.Lookup("page", assertion.pk, "html", now=now)
-    kept.store(HttpResponse("Valid"), expires_at=now + timedelta(seconds=30))
+    kept.store(
+        RequestFactory().get("/"), HttpResponse("Valid"), expires_at=now + timedelta(seconds=30)
+    )
     before = public_cache.Lookup("page", assertion.pk, "html", now=now + timedelta(seconds=29))
     after = public_cache.Lookup("page", assertion.pk, "html", now=now + timedelta(seconds=31))
     assert before.response.content == b"Valid"
@@ -103,3 +106,13 @@ def test_without_redis_the_page_is_built_as_usual(client, monkeypatch):
     monkeypatch.setattr(cache, "set_many", unavailable)
     assert client.get(page_url(assertion), **HTML).status_code == 200
     assert client.get(page_url(assertion) + ".json", **JSON).status_code == 200
+
+
+def test_a_visitor_with_a_pending_message_is_neither_served_nor_stored_a_copy(client):
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    assertion = issued_badge()
+    client.cookies[CookieStorage.cookie_name] = "pending"
+    assert client.get(page_url(assertion), **HTML).status_code == 200
+    kept = public_cache.Lookup("page", assertion.pk, "html", now=timezone.now())
+    assert kept.response is None

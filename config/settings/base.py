@@ -143,6 +143,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="centre"),
             "TIMEOUT": 300,
+            # An unreachable Redis must fail fast: pages fall back to building without it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
