@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,9 +52,21 @@ from .openbadges.vc.status_list import BitstringStatusList, StatusListError
 EU_CONTEXT_OB3_PATH = "/public/contexts/eu-microcredential-ob3-v1.json"
 JSON_SEPARATORS = (",", ":")
 
+log = logging.getLogger(__name__)
+
 
 class CredentialNotVerified(Exception):
     """A credential we just signed did not verify: it is not stored and issuance fails."""
+
+
+# What a credential that cannot be signed raises: its text cannot be canonicalized (a control
+# character, a term no context defines), or what was signed does not verify.
+SIGNING_ERRORS = (
+    CredentialNotVerified,
+    eddsa_rdfc_2022.DataIntegrityError,
+    vc_jwt.VcJwtError,
+    multikey.MultikeyError,
+)
 
 
 # --- Identifiers --------------------------------------------------------------------------------
@@ -398,14 +411,21 @@ def assertions_sign(
     *,
     demonstrated: Mapping[int, set[str]],
     reuse_status: bool = False,
-) -> None:
+    skip_failures: bool = False,
+) -> list[tuple[Assertion, str]]:
     """Compose, sign and verify the credentials of ``assertions`` in place (not saved).
 
     Run inside the issuing transaction. Sets ``credential_json``, ``credential_jwt``,
     ``signing_key``, ``status_list`` and ``status_index``; with ``reuse_status`` (re-signing) an
     assertion keeps the status entry it has. ``demonstrated`` maps enrollment ids to outcome codes.
     Queries: per issuer in the batch, a fixed few (key, published keys, status allocation).
+
+    A credential that cannot be signed (its text cannot be canonicalized, or it does not verify)
+    raises, unless ``skip_failures``: then that assertion is left unsigned and returned with the
+    reason, and the rest of the batch is signed (one learner's odd feedback must not hold back a
+    cohort). Returns the failures.
     """
+    failures = []
     by_issuer: dict[object, list[Assertion]] = {}
     for assertion in assertions:
         by_issuer.setdefault(assertion.badge_class.issuer_id, []).append(assertion)
@@ -439,10 +459,18 @@ def assertions_sign(
                     issuer=profile,
                 )
             )
-            assertion.credential_json, assertion.credential_jwt = signer.sign(
-                document, created=created
-            )
+            try:
+                assertion.credential_json, assertion.credential_jwt = signer.sign(
+                    document, created=created
+                )
+            except SIGNING_ERRORS as error:
+                if not skip_failures:
+                    raise
+                log.error("Credential of %s not signed: %s", assertion.pk, error)
+                failures.append((assertion, str(error)))
+                continue
             assertion.signing_key = signer.signing_key
+    return failures
 
 
 # --- Verification -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Open Badges 3.0 credential (credentials.py) and its revocation status entry (sta
 """
 
 import logging
+import re
 import secrets
 from datetime import timedelta
 
@@ -144,14 +145,23 @@ def _expiry(badge, issued):
     return None
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain(text):
+    """Free text as a credential can carry it: control characters (a word processor's soft line
+    break, say) are not portable in a signed document, so they become spaces."""
+    return _CONTROL_CHARACTERS.sub(" ", text)
+
+
 def _evidence(enrollment, records):
     """Links to the learner's passed summative records (their evidence, where it has a URL)."""
     items = []
     for record in records:
         item = {
-            "name": record.assessment.title,
+            "name": _plain(record.assessment.title),
             "narrative": f"Passed on {record.assessed_on:%-d %B %Y}"
-            + (f". Feedback: {record.feedback}" if record.feedback else "."),
+            + (f". Feedback: {_plain(record.feedback)}" if record.feedback else "."),
         }
         if record.evidence_url:
             item["id"] = record.evidence_url
@@ -352,10 +362,18 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
         )
     # Signed in one batch: one key decryption and one status allocation per issuer, no query
     # per badge; the inserts are the only per-badge database work.
-    credentials.assertions_sign(
+    failures = credentials.assertions_sign(
         to_create,
         demonstrated=_demonstrated_outcomes([a.enrollment for a in to_create]),
+        skip_failures=True,
     )
+    if failures:
+        unsigned = {a.pk for a, _ in failures}
+        to_create = [a for a in to_create if a.pk not in unsigned]
+        skipped += [
+            (a.enrollment_id, f"its credential could not be signed ({reason})")
+            for a, reason in failures
+        ]
     Assertion.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=1000)
     created_ids = list(
         Assertion.objects.filter(pk__in=[a.pk for a in to_create]).values_list("pk", flat=True)

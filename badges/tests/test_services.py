@@ -91,6 +91,46 @@ def test_a_cohorts_badge_emails_name_each_learner_and_issuer_in_a_fixed_number_o
     assert all(badge.issuer.name in m.body for m in mail.outbox)
 
 
+def test_feedback_pasted_with_a_control_character_still_gets_a_signed_badge(
+    django_capture_on_commit_callbacks,
+):
+    admin, instructor, plan, _, _, (enrollment, _) = cohort()
+    with django_capture_on_commit_callbacks(execute=True):
+        for assessment in plan:
+            record_result(
+                enrollment=enrollment, assessment=assessment, result="pass",
+                acting_user=instructor, feedback="Clear analysis.\x0bWell referenced.",
+            )  # fmt: skip
+    assertion = Assertion.objects.get(enrollment=enrollment)
+    assert assertion.credential_json and "\\u000b" not in assertion.credential_json
+    assert "Clear analysis. Well referenced." in assertion.evidence[0]["narrative"]
+
+
+def test_a_credential_that_cannot_be_signed_holds_back_only_its_own_learner(monkeypatch):
+    from badges import credentials
+
+    admin, instructor, plan, offering, _, enrollments = cohort(3, issue_mode="manual")
+    for enrollment in enrollments:
+        complete(enrollment, plan, instructor)
+    ids = [e.pk for e in enrollments]
+    enrollments_confirm_completion(offering=offering, enrollment_ids=ids, acting_user=admin)
+    sign, calls = credentials.Signer.sign, []
+
+    def the_second_does_not_verify(self, document, **kwargs):
+        calls.append(document["id"])
+        if len(calls) == 2:
+            raise credentials.CredentialNotVerified("it does not verify")
+        return sign(self, document, **kwargs)
+
+    monkeypatch.setattr(credentials.Signer, "sign", the_second_does_not_verify)
+    result = assertions_issue_bulk(enrollment_ids=ids, acting_user=admin)
+    assert result["issued"] == 2
+    ((held_back, reason),) = result["skipped"]
+    assert "could not be signed" in reason
+    assert not Assertion.objects.filter(enrollment_id=held_back).exists()
+    assert Assertion.objects.exclude(credential_json="").count() == 2
+
+
 def test_issuing_twice_returns_the_same_badge():
     admin, instructor, plan, _, _, (enrollment, _) = cohort(issue_mode="manual")
     complete(enrollment, plan, instructor)
