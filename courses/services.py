@@ -232,9 +232,10 @@ def enrollment_mark_complete(*, enrollment) -> bool:
     enrollment.completed_at = timezone.now()
     enrollment.save(update_fields=["completed_at"])
     enrollment_id = enrollment.pk
+    collecting = getattr(_together, "ids", None)  # inside completions_announced_together?
     # One callback per completion: Django drops those of a rolled-back savepoint, so only
     # completions that were committed are announced.
-    transaction.on_commit(lambda: _completion_committed(enrollment_id))
+    transaction.on_commit(lambda: _completion_committed(enrollment_id, collecting))
     return True
 
 
@@ -245,25 +246,27 @@ _together = threading.local()
 def completions_announced_together():
     """Announce the completions committed inside this block as one `enrollments_completed`.
 
-    Wrap it around the transaction (not inside it): the on-commit callbacks run as the
-    transaction commits, and the list is sent when the block ends. A results import that
-    completes a cohort of 10,000 then sends one event, not 10,000. Nested blocks defer to the
-    outermost; completions committed after an error inside the block are still announced.
+    A results import that completes a cohort of 10,000 then sends one event, not 10,000. Best
+    wrapped around the transaction: the list is sent when the block ends. Inside a transaction,
+    it is sent when that transaction commits, after the completions' own callbacks. Nested
+    blocks defer to the outermost; completions committed before an error inside the block are
+    still announced.
     """
     if getattr(_together, "ids", None) is not None:
         yield
         return
-    _together.ids = []
+    ids = _together.ids = []
     try:
         yield
     finally:
-        ids, _together.ids = _together.ids, None
-        if ids:
+        _together.ids = None
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: _announce(ids) if ids else None)
+        elif ids:
             _announce(ids)
 
 
-def _completion_committed(enrollment_id):
-    collecting = getattr(_together, "ids", None)
+def _completion_committed(enrollment_id, collecting):
     if collecting is not None:
         collecting.append(enrollment_id)
     else:
@@ -271,7 +274,7 @@ def _completion_committed(enrollment_id):
 
 
 def _announce(enrollment_ids):
-    enrollments_completed.send(sender=Enrollment, enrollment_ids=enrollment_ids)
+    enrollments_completed.send(sender=Enrollment, enrollment_ids=list(enrollment_ids))
 
 
 @transaction.atomic

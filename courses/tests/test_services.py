@@ -90,6 +90,29 @@ def test_a_cohort_completed_together_is_announced_once_without_rolled_back_compl
     assert not Enrollment.objects.get(pk=enrollments[3].pk).completed_at
 
 
+@pytest.mark.django_db(transaction=True)
+def test_completions_announced_together_inside_a_transaction_wait_for_its_commit():
+    from django.db import transaction
+
+    offering = running_offering()
+    enrollments = [enrollment_create(offering=offering, learner=UserFactory()) for _ in range(3)]
+    heard = []
+
+    def receiver(sender, enrollment_ids, **kwargs):
+        heard.append(list(enrollment_ids))
+
+    enrollments_completed.connect(receiver)
+    try:
+        with transaction.atomic():
+            with completions_announced_together():
+                for enrollment in enrollments:
+                    enrollment_mark_complete(enrollment=enrollment)
+            assert heard == []  # not committed yet
+    finally:
+        enrollments_completed.disconnect(receiver)
+    assert heard == [[e.pk for e in enrollments]]
+
+
 def test_the_leader_confirms_only_completed_learners():
     offering = running_offering(course=published_course())
     done = enrollment_create(offering=offering, learner=UserFactory())
