@@ -89,7 +89,7 @@ class Centre:
             **os.environ,
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": f"{pg}/{name}?conn_max_age=600",
+            "DATABASE_URL": f"{pg}/{name}?conn_max_age=60",  # as README's example
             "REDIS_URL": f"{redis}/{redis_db}",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "BADGE_KEK": base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -131,7 +131,7 @@ class Centre:
         django.setup()
         from django.core.cache import cache
 
-        cache.clear()  # Redis database 13: the bench's own
+        cache.clear()  # Redis database 13: the bench's own, emptied now and at the end
         return self
 
     def manage(self, *args):
@@ -143,9 +143,12 @@ class Centre:
         for process in reversed(self.processes):
             self._stop(process)
         with contextlib.suppress(Exception):
+            from django.core.cache import cache
             from django.db import connections
 
             connections.close_all()
+            if not os.environ.get("BENCH_KEEP"):
+                cache.clear()
         if os.environ.get("BENCH_KEEP"):  # to look at afterwards: the database and the logs
             print(f"Kept database {self.name} and {self.workdir}", file=sys.stderr)
             return
@@ -154,7 +157,13 @@ class Centre:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self):
-        return self.create()
+        # A SIGTERM (a CI time limit, say) unwinds like Ctrl-C, so what was started is stopped.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped by SIGTERM"))
+        try:
+            return self.create()
+        except BaseException:
+            self.close()
+            raise
 
     def __exit__(self, *exc):
         self.close()
@@ -186,7 +195,10 @@ class Centre:
         self._stop(process)
 
     def gunicorn(self):
-        """gunicorn with the production configuration (config/gunicorn.conf.py)."""
+        """gunicorn with the production configuration (config/gunicorn.conf.py); started once."""
+        running = [p for p in self.processes if p.args[0].endswith("gunicorn") and not p.poll()]
+        if running:
+            return running[0]
         process = self._start(
             [str(VENV_BIN / "gunicorn"), "-c", "config/gunicorn.conf.py",
              "--bind", f"{HOST}:{self.port}", "config.wsgi"],

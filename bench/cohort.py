@@ -100,8 +100,8 @@ def cohort_passed(course, plan, assessor, size, *, label):
 
 def complete_together(enrollment_ids):
     """Complete every enrollment in one transaction, as a results import does; the badges app
-    hears one `enrollments_completed` when it commits. Returns (seconds to complete and commit,
-    seconds to announce)."""
+    hears one `enrollments_completed` when it commits. Returns the `time.perf_counter()` moments
+    the transaction committed and the announcement (the batches queued) was done."""
     from django.db import transaction
 
     from courses.models import Enrollment

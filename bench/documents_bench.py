@@ -1,11 +1,11 @@
 """Benchmark 4: a badge's PDF certificate and its baked PNG, from a real issued badge.
 
 Run by bench/run_all.py on the bench centre after bulk issuance (it needs an issued badge).
-The certificate is rendered from its template to PDF with WeasyPrint, uncached (what the first
-visitor of a new certificate waits for); the baseline is WeasyPrint rendering a one-line page in
-the same run. Baking writes the hosted assertion into the badge's 256×256 PNG (an iTXt chunk);
-the baseline is one pass over the same image bytes (copy and CRC-32), the least any baking can
-do.
+The certificate is rendered from its template to PDF with WeasyPrint, without the certificate
+cache (what the first visitor of a new certificate waits for; its QR code is already drawn);
+the baseline is WeasyPrint rendering a one-line page in the same run. Baking writes the hosted
+assertion into the badge's 512×512 PNG (an iTXt chunk); the baseline is one pass over the same
+image bytes (copy and CRC-32), the least any baking can do.
 """
 
 import json

@@ -1,7 +1,7 @@
 """Every benchmark, one table: `make bench` (scripts/bench.sh) runs this.
 
     .venv/bin/python bench/run_all.py                  # the published figures (about 25 min)
-    .venv/bin/python bench/run_all.py --quick          # 1,000 and 10,000 badges (about 5 min)
+    .venv/bin/python bench/run_all.py --quick          # 1,000 and 10,000 badges (about 10 min)
     .venv/bin/python bench/run_all.py --record         # and write the table into BENCHMARKS.md
 
 On one bench centre (bench/centre.py), in order: bulk issuance of 10,000 and then 100,000
@@ -47,17 +47,31 @@ def main():
     import verification_load
     from centre import Centre
 
-    figures = []
-    with Centre() as centre:
-        figures += bulk_issuance.run(centre, sizes)
-        figures += verification_load.run(centre, seconds=args.seconds, rounds=args.rounds)
-        figures += documents_bench.run()
-    figures += pages_figures()
+    figures, described = [], "this machine"
+    try:
+        with Centre() as centre:
+            described = machine()
+            figures += attempt("Bulk issuance", bulk_issuance.run, centre, sizes)
+            figures += attempt(
+                "Verification under load", verification_load.run, centre,
+                seconds=args.seconds, rounds=args.rounds,
+            )  # fmt: skip
+            figures += attempt("Certificates and images", documents_bench.run)
+        figures += pages_figures()
+    finally:  # whatever was measured is printed, even when a later benchmark fails
+        report.print_table(figures)
+        if args.record and figures:
+            record(figures, quick=args.quick, machine_text=described)
+    sys.exit(0 if figures and report.all_met(figures) else 1)
 
-    report.print_table(figures)
-    if args.record:
-        record(figures, quick=args.quick)
-    sys.exit(0 if report.all_met(figures) else 1)
+
+def attempt(name, benchmark, *args, **kwargs) -> list[Figure]:
+    """The benchmark's figures, or one that says it failed and why (the others still run)."""
+    try:
+        return benchmark(*args, **kwargs)
+    except (Exception, SystemExit) as error:
+        say(f"{name} failed: {error!r}")
+        return [Figure(name, "the benchmark itself", "failed", "runs to the end", "", False)]
 
 
 def pages_figures() -> list[Figure]:
@@ -66,43 +80,46 @@ def pages_figures() -> list[Figure]:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         env = {**STARTED_WITH, "BENCH_FIGURES_JSON": out.name}
         env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        subprocess.run(
+        finished = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "pages_bench.py")],
             env=env, check=False, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            return [Figure(**row) for row in json.loads(Path(out.name).read_text() or "[]")]
+            figures = [Figure(**row) for row in json.loads(Path(out.name).read_text())]
+            if not figures or finished.returncode not in (0, 1):  # 1: a target not met
+                raise ValueError(finished.returncode)
+            return figures
         except ValueError:
             failed = Figure("List pages: queries", "pages_bench.py", "did not finish", met=False)
             return [failed]
 
 
 def machine() -> str:
+    """The machine, read while the bench centre's database is open."""
+    from django.db import connection
+
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
     memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    server = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
-        capture_output=True, text=True, check=False,
-    ).stdout.strip()  # fmt: skip
+    server = connection.cursor().connection.server_version  # e.g. 150019
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory_kib / 1024 / 1024:.0f} GiB, "
         f"{platform.system()} {platform.release()}; Python {platform.python_version()}, "
-        f"PostgreSQL {server or '?'}, Redis on 127.0.0.1"
+        f"PostgreSQL {server // 10000}.{server % 100}, Redis on 127.0.0.1"
     )
 
 
-def record(figures, *, quick):
+def record(figures, *, quick, machine_text):
     path = ROOT / "BENCHMARKS.md"
-    text = path.read_text()
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
     command = "make bench" + (" ARGS=--quick" if quick else "")
     block = "\n".join(
         [
             BEGIN,
-            f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `{command}` on {machine()}.",
+            f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `{command}` on {machine_text}.",
             "",
             report.markdown(figures),
             END,
