@@ -158,7 +158,14 @@ class Centre:
 
     def __enter__(self):
         # A SIGTERM (a CI time limit, say) unwinds like Ctrl-C, so what was started is stopped.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped by SIGTERM"))
+        owner = os.getpid()  # not the forked helpers (a Pool stops its children with SIGTERM)
+
+        def stop(*_):
+            if os.getpid() == owner:
+                sys.exit("Stopped by SIGTERM")
+            os._exit(0)
+
+        signal.signal(signal.SIGTERM, stop)
         try:
             return self.create()
         except BaseException:
