@@ -61,12 +61,12 @@ def enrollment_progress(enrollment: Enrollment) -> list[OutcomeProgress]:
     return list(progress.values())
 
 
-def roster_progress(enrollments, course_id) -> dict:
-    """{enrollment_id: number of outcomes demonstrated}, in three queries for any cohort."""
-    outcome_count = LearningOutcome.objects.filter(course_id=course_id).count()
+def _outcomes_shown(enrollments, course_ids) -> dict:
+    """{enrollment_id: ids of the outcomes its current passed summative records demonstrate},
+    in two queries for any number of enrolments and courses."""
     criteria = defaultdict(set)
     for assessment_id, outcome_id in RubricCriterion.objects.filter(
-        assessment__course_id=course_id, assessment__purpose=Assessment.Purpose.SUMMATIVE
+        assessment__course_id__in=course_ids, assessment__purpose=Assessment.Purpose.SUMMATIVE
     ).values_list("assessment_id", "outcome_id"):
         criteria[assessment_id].add(outcome_id)
     shown = defaultdict(set)
@@ -74,6 +74,13 @@ def roster_progress(enrollments, course_id) -> dict:
         enrollment__in=enrollments, is_current=True, result=AssessmentRecord.Result.PASS
     ).values_list("enrollment_id", "assessment_id"):
         shown[enrollment_id] |= criteria[assessment_id]
+    return shown
+
+
+def roster_progress(enrollments, course_id) -> dict:
+    """{enrollment_id: number of outcomes demonstrated}, in three queries for any cohort."""
+    outcome_count = LearningOutcome.objects.filter(course_id=course_id).count()
+    shown = _outcomes_shown(enrollments, [course_id])
     return {"total": outcome_count, "demonstrated": {k: len(v) for k, v in shown.items()}}
 
 
@@ -90,16 +97,7 @@ def learner_progress(enrollments) -> dict:
         .annotate(n=Count("pk"))
         .values_list("course_id", "n")
     )
-    criteria = defaultdict(set)
-    for assessment_id, outcome_id in RubricCriterion.objects.filter(
-        assessment__course_id__in=course_ids, assessment__purpose=Assessment.Purpose.SUMMATIVE
-    ).values_list("assessment_id", "outcome_id"):
-        criteria[assessment_id].add(outcome_id)
-    shown = defaultdict(set)
-    for enrollment_id, assessment_id in AssessmentRecord.objects.filter(
-        enrollment__in=enrollments, is_current=True, result=AssessmentRecord.Result.PASS
-    ).values_list("enrollment_id", "assessment_id"):
-        shown[enrollment_id] |= criteria[assessment_id]
+    shown = _outcomes_shown(enrollments, course_ids)
     return {e.pk: (len(shown[e.pk]), totals.get(course_of[e.pk], 0)) for e in enrollments}
 
 

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 BULK = 5000
 
 
-def course_with_badge():
-    """A published course with two outcomes, two summative assessments and an automatic badge."""
+def published_course():
+    """A published course with two outcomes and two summative assessments, its badge issued on
+    completion once designed. Returns (course, assessments, the LEADS admin)."""
     from accounts.models import Unit
     from accounts.services import user_create
     from assessments.services import assessment_save
-    from badges.services import badge_class_create
     from courses.models import CourseStatus, LearningOutcome
     from courses.services import course_create, course_publish, course_set_status
 
@@ -46,6 +46,14 @@ def course_with_badge():
         )  # fmt: skip
         for i, outcome in enumerate(outcomes)
     ]
+    return course, plan, admin
+
+
+def course_with_badge():
+    """A published course (`published_course`) with its badge designed."""
+    from badges.services import badge_class_create
+
+    course, plan, admin = published_course()
     badge_class_create(course=course, acting_user=admin)
     return course, plan, admin
 

@@ -51,37 +51,15 @@ def timed(label, fn):
 
 
 def run(rows):
+    from cohort import published_course
     from django.core import mail
     from django.db import connection
 
-    from accounts.models import Unit
-    from accounts.services import user_create
-    from assessments.services import assessment_save
     from courses.imports import import_job_create
-    from courses.models import CourseStatus, Enrollment, ImportJob, LearningOutcome
-    from courses.services import course_create, course_publish, course_set_status, offering_create
+    from courses.models import Enrollment, ImportJob
+    from courses.services import offering_create
 
-    admin = user_create(email="admin@example.org", full_name="Admin", is_leads_admin=True)
-    unit = Unit.objects.create(name="Faculty of Benchmarks")
-    leader = user_create(email="leader@example.org", full_name="Leader", is_course_leader=True)
-    course = course_create(leader=leader, unit=unit, title="Benchmarking")
-    course.credits, course.modality = 1, "asynchronous"
-    course.save()
-    outcomes = [
-        LearningOutcome.objects.create(course=course, position=i, text=f"Apply skill {i + 1}.")
-        for i in range(2)
-    ]
-    course_set_status(course=course, to_status=CourseStatus.SUBMITTED, acting_user=leader)
-    course_set_status(course=course, to_status=CourseStatus.APPROVED, acting_user=admin)
-    course_publish(course=course, acting_user=admin)
-    for i, outcome in enumerate(outcomes):
-        assessment_save(
-            course=course,
-            title=f"Task {i + 1}",
-            kind="assignment",
-            purpose="summative",
-            criteria={outcome: "does it"},
-        )
+    course, _, admin = published_course()
     offering = offering_create(
         course=course,
         acting_user=admin,
