@@ -34,6 +34,7 @@ OpenBadgeCredential (see ``bench.py``).
 """
 
 import functools
+import json
 import math
 import re
 import threading
@@ -101,9 +102,10 @@ def _context_key(local_ctx) -> tuple[object, bool]:
 class _SafeProcessor(jsonld.JsonLdProcessor):
     """pyld's processor with jsonld.js-style safe mode and a shared processed-context memo."""
 
-    def __init__(self, memo: _LockedLRU):
+    def __init__(self, memo: _LockedLRU, subtrees: _LockedLRU):
         super().__init__(on_property_dropped=self._property_dropped)
         self._memo = memo
+        self._subtrees = subtrees
 
     @staticmethod
     def _property_dropped(expanded_property):
@@ -111,12 +113,34 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
             f"property {expanded_property!r} is not defined by the @context and would be dropped"
         )
 
-    def _expand(self, active_ctx, active_property, element, options, *args, **kwargs):
-        expanded = super()._expand(active_ctx, active_property, element, options, *args, **kwargs)
+    def _expand(
+        self,
+        active_ctx,
+        active_property,
+        element,
+        options,
+        inside_list=False,
+        inside_index=False,
+        type_scoped_ctx=None,
+    ):
+        key = _subtree_key(
+            active_ctx, active_property, element, options, inside_list, inside_index,
+            type_scoped_ctx,
+        )  # fmt: skip
+        if key is not None:
+            text = self._subtrees.get(key)
+            if text is not None:
+                return json.loads(text)  # a fresh copy: to_rdf keeps references into it
+        expanded = super()._expand(
+            active_ctx, active_property, element, options, inside_list, inside_index,
+            type_scoped_ctx,
+        )  # fmt: skip
         # pyld returns None exactly where it drops a non-null value: a free-floating scalar,
         # a null @value, an object with only @language, a top-level object with only @id.
         if expanded is None and element is not None:
             raise UnsafeJsonLdError(f"JSON-LD expansion would drop {str(element)[:80]!r}")
+        if key is not None:
+            self._subtrees[key] = json.dumps(expanded)
         return expanded
 
     def expand(self, input_, options):
@@ -154,6 +178,39 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         # Holding local_ctx keeps its id() from being reused while the entry exists.
         self._memo[key] = (local_ctx, processed)
         return processed
+
+
+def _subtree_key(
+    active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx
+):
+    """A memo key for the expansion of a named node inside a document, or None.
+
+    Expansion is a pure function of the active context (and the type-scoped one to revert to),
+    the property, the element and a few flags; a batch of credentials repeats the same issuer
+    and achievement nodes in every document, so their expanded form is reused. Only objects
+    with an ``id`` below the top level are memoized: the named nodes a batch shares. The key
+    holds the element's JSON text in document order, in which 5, 5.0, "5" and true all differ.
+    """
+    if active_property is None or not isinstance(element, dict):
+        return None
+    if "id" not in element and "@id" not in element:
+        return None
+    uid = active_ctx.get("_uuid")
+    scoped = type_scoped_ctx.get("_uuid") if type_scoped_ctx else ""
+    if uid is None or scoped is None:
+        return None
+    try:
+        text = json.dumps(element, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    flags = (
+        bool(inside_list),
+        bool(inside_index),
+        bool(options.get("isFrame")),
+        bool(options.get("keepFreeFloatingNodes")),
+        options.get("base"),
+    )
+    return (uid, scoped, active_property, flags, text)
 
 
 def _fail(message: str):
@@ -288,6 +345,7 @@ class Canonicalizer:
         # and so would mix up two loaders that serve different documents.
         self._resolved = _LockedLRU(maxsize=1024)
         self._processed = _LockedLRU(maxsize=4096)
+        self._subtrees = _LockedLRU(maxsize=256)
 
     def to_dataset(self, document: Mapping) -> dict:
         """The RDF dataset of ``document`` in pyld's form (JSON-LD 1.1 API §8.1, safe mode)."""
@@ -300,7 +358,9 @@ class Canonicalizer:
             "processingMode": "json-ld-1.1",
         }
         return self._call(
-            _SafeProcessor(self._processed).to_rdf, _as_javascript_numbers(document), options
+            _SafeProcessor(self._processed, self._subtrees).to_rdf,
+            _as_javascript_numbers(document),
+            options,
         )
 
     def canonicalize(self, document: Mapping) -> str:

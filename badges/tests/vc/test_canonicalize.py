@@ -58,6 +58,26 @@ def test_memoized_output_equals_plain_pyld_for_varied_credentials():
         assert canonicalizer.canonicalize(document) == plain_pyld(document)
 
 
+def test_a_shared_node_reused_from_the_memo_only_when_it_is_the_same_json():
+    # The issuer and achievement nodes of a batch are expanded once; a node that differs only
+    # in a JSON type, or that sits under another property, must not reuse that expansion.
+    canonicalizer = Canonicalizer()
+    variants = []
+    for credits in (5, 5.5, "5", 6):
+        document = sample_credential(1)
+        achievement(document)["creditsAvailable"] = credits
+        variants.append(document)
+    moved = sample_credential(2)
+    moved["credentialSubject"]["source"] = copy.deepcopy(moved["issuer"])
+    variants.append(moved)
+    renamed = sample_credential(3)
+    renamed["issuer"]["name"] = "Another centre"
+    variants.append(renamed)
+    results = [canonicalizer.canonicalize(document) for document in variants * 2]
+    assert results == [plain_pyld(document) for document in variants * 2]
+    assert len(set(results)) >= 5  # 5 and "5" are one xsd:float literal
+
+
 def test_canonicalizers_do_not_share_contexts_served_under_the_same_url():
     url = "https://badges.example.edu/contexts/ext.json"
     document = {"@context": url, "@id": "urn:x:1", "term": "v"}
