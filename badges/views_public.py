@@ -6,12 +6,13 @@ validators do) gets the OB 2.0 document; a browser gets the page. Revocation sho
 responses are revalidated (no-cache with an ETag) rather than cached blind.
 """
 
+import functools
 import hashlib
 import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,16 @@ def wants_json(request, suffix):
     accept = request.headers.get("Accept", "")
     if "text/html" not in accept:
         return True
+    return _prefers_json(accept)
+
+
+@functools.lru_cache(maxsize=256)
+def _prefers_json(accept: str) -> bool:
+    """Whether an Accept header that names text/html ranks JSON above it. Browsers send a few
+    fixed headers: parsing one costs more than the rest of serving a kept page, so the answer
+    is kept per header (a bounded few)."""
+    request = HttpRequest()
+    request.META["HTTP_ACCEPT"] = accept
     return request.get_preferred_type(["text/html", JSON_LD, "application/json"]) != "text/html"
 
 

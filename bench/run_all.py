@@ -37,7 +37,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 badges")
     parser.add_argument("--record", action="store_true", help="write the table to BENCHMARKS.md")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per measure")
+    parser.add_argument("--rounds", type=int, default=5, help="wrk runs per measure")
     parser.add_argument("--sizes", type=int, nargs="+", help="cohort sizes (a smoke test)")
     args = parser.parse_args()
     sizes = args.sizes or ([1_000, 10_000] if args.quick else [10_000, 100_000])

@@ -15,7 +15,7 @@ database, wrk (Debian's) on 127.0.0.1 opens 16 connections for a fixed time agai
   post bringing thousands of employers to the same badge).
 
 This machine's speed varies from second to second (a shared virtual machine), so each measure
-is taken in rounds (3 by default), each round a run of the bare view and then of the measure,
+is taken in rounds (5 by default), each round a run of the bare view and then of the measure,
 back to back; the figures are the medians, and the ratio is the median of the rounds' ratios.
 Each wrk run is preceded by a warm-up a third as long. Requests per second, the 99th percentile
 of latency and the number of non-2xx answers come from wrk. The targets (at least 50% of the
@@ -59,7 +59,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--badges", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="pairs of runs per measure")
+    parser.add_argument("--rounds", type=int, default=5, help="pairs of runs per measure")
     args = parser.parse_args()
     from centre import Centre
 

@@ -378,3 +378,38 @@ def test_pages_carry_the_security_headers():
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_the_policy_built_once_is_django_csps_and_follows_the_settings():
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory, override_settings
+
+    from config.content_security import ContentSecurityPolicyMiddleware
+
+    def reference(request, response):
+        return CSPMiddleware(lambda r: response).process_response(request, response)
+
+    ours = ContentSecurityPolicyMiddleware(lambda r: HttpResponse())
+    request = RequestFactory().get("/")
+    expected = reference(request, HttpResponse())["Content-Security-Policy"]
+    for _ in range(2):  # built, then kept
+        got = ours.process_response(RequestFactory().get("/"), HttpResponse())
+        assert got["Content-Security-Policy"] == expected
+    changed = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=changed):
+        got = ours.process_response(RequestFactory().get("/"), HttpResponse())
+        assert got["Content-Security-Policy"] == "default-src 'none'"
+    assert (
+        ours.process_response(RequestFactory().get("/"), HttpResponse())["Content-Security-Policy"]
+        == expected
+    )
+
+    @csp_update({"img-src": ["https://images.example.org"]})
+    def view(request):
+        return HttpResponse()
+
+    tailored = ours.process_response(request, view(RequestFactory().get("/")))
+    assert "https://images.example.org" in tailored["Content-Security-Policy"]
