@@ -37,7 +37,9 @@ def sweep_unissued_badges(batch_size=1000):
 
 # OperationalError too: a database restart fails the read before any e-mail is sent, so a retry
 # sends each e-mail once; without it the badges issued just before the restart went unannounced.
-@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+# Ten retries, not five: Celery jitters each backoff between 0 and its ceiling, so five could all
+# fall within a two-second database restart and the e-mails were lost (nothing sweeps e-mails).
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=10)
 def send_badge_emails(assertion_ids):
     from .notifications import badge_issued_notify
 

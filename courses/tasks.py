@@ -12,7 +12,7 @@ def run_import(job_id):
     return import_job_run(job_id=job_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=10)  # see badges/tasks.py
 def send_import_invitations(job_id):
     """E-mail the people an enrolment import created; a retry sends only what is still owed."""
     from .imports import import_invitations_send

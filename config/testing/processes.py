@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -61,10 +62,14 @@ def _missing(reason):
 
 
 def _tail(path, lines=40) -> str:
+    """The log's warnings and errors (the first ``lines``), then its last ``lines`` lines."""
     try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+        text = Path(path).read_text(errors="replace").splitlines()
     except OSError:
         return "(no log)"
+    trouble = [line for line in text if re.search(r"WARNING|ERROR|CRITICAL|Retry in", line)]
+    head = ["(warnings and errors)", *trouble[:lines], "(last lines)"] if trouble else []
+    return "\n".join(head + text[-lines:])
 
 
 def _die_with_parent(sig):
