@@ -11,6 +11,7 @@ from dataclasses import asdict
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -48,8 +49,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     @staticmethod
     def _excluded(request) -> bool:
-        from django.conf import settings
-
         for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
             prefixes = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
             if prefixes and request.path_info.startswith(tuple(prefixes)):

@@ -19,6 +19,19 @@ from .factories import approved_course, leads_admin, published_course, running_o
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def heard():
+    """The enrollment-id lists `enrollments_completed` announces while the test runs."""
+    announced = []
+
+    def receiver(sender, enrollment_ids, **kwargs):
+        announced.append(list(enrollment_ids))
+
+    enrollments_completed.connect(receiver)
+    yield announced
+    enrollments_completed.disconnect(receiver)
+
+
 def test_publishing_needs_the_leads_team_and_an_approved_course():
     course = approved_course()
     with pytest.raises(PermissionDenied):
@@ -40,76 +53,49 @@ def test_enrolling_twice_changes_nothing_and_capacity_is_kept():
     assert Enrollment.objects.count() == 1
 
 
-def test_completion_is_announced_once_after_commit(django_capture_on_commit_callbacks):
+def test_completion_is_announced_once_after_commit(django_capture_on_commit_callbacks, heard):
     offering = running_offering()
     enrollment = enrollment_create(offering=offering, learner=UserFactory())
-    heard = []
-
-    def receiver(sender, enrollment_ids, **kwargs):
-        heard.append(enrollment_ids)
-
-    enrollments_completed.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            assert enrollment_mark_complete(enrollment=enrollment) is True
-            assert heard == []  # not before commit
-        with django_capture_on_commit_callbacks(execute=True):
-            assert enrollment_mark_complete(enrollment=enrollment) is False
-    finally:
-        enrollments_completed.disconnect(receiver)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enrollment_mark_complete(enrollment=enrollment) is True
+        assert heard == []  # not before commit
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enrollment_mark_complete(enrollment=enrollment) is False
     assert heard == [[enrollment.pk]]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_cohort_completed_together_is_announced_once_without_rolled_back_completions():
+def test_a_cohort_completed_together_is_announced_once_without_rolled_back_completions(heard):
     from django.db import transaction
 
     offering = running_offering()
     enrollments = [enrollment_create(offering=offering, learner=UserFactory()) for _ in range(4)]
-    heard = []
-
-    def receiver(sender, enrollment_ids, **kwargs):
-        heard.append(list(enrollment_ids))
-
-    enrollments_completed.connect(receiver)
-    try:
-        with completions_announced_together():
-            with transaction.atomic():
-                for enrollment in enrollments[:3]:
-                    enrollment_mark_complete(enrollment=enrollment)
-                try:
-                    with transaction.atomic():  # a row that failed after completing
-                        enrollment_mark_complete(enrollment=enrollments[3])
-                        raise ValueError
-                except ValueError:
-                    pass
-            assert heard == []  # committed, but announced when the block ends
-    finally:
-        enrollments_completed.disconnect(receiver)
+    with completions_announced_together():
+        with transaction.atomic():
+            for enrollment in enrollments[:3]:
+                enrollment_mark_complete(enrollment=enrollment)
+            try:
+                with transaction.atomic():  # a row that failed after completing
+                    enrollment_mark_complete(enrollment=enrollments[3])
+                    raise ValueError
+            except ValueError:
+                pass
+        assert heard == []  # committed, but announced when the block ends
     assert heard == [[e.pk for e in enrollments[:3]]]
     assert not Enrollment.objects.get(pk=enrollments[3].pk).completed_at
 
 
 @pytest.mark.django_db(transaction=True)
-def test_completions_announced_together_inside_a_transaction_wait_for_its_commit():
+def test_completions_announced_together_inside_a_transaction_wait_for_its_commit(heard):
     from django.db import transaction
 
     offering = running_offering()
     enrollments = [enrollment_create(offering=offering, learner=UserFactory()) for _ in range(3)]
-    heard = []
-
-    def receiver(sender, enrollment_ids, **kwargs):
-        heard.append(list(enrollment_ids))
-
-    enrollments_completed.connect(receiver)
-    try:
-        with transaction.atomic():
-            with completions_announced_together():
-                for enrollment in enrollments:
-                    enrollment_mark_complete(enrollment=enrollment)
-            assert heard == []  # not committed yet
-    finally:
-        enrollments_completed.disconnect(receiver)
+    with transaction.atomic():
+        with completions_announced_together():
+            for enrollment in enrollments:
+                enrollment_mark_complete(enrollment=enrollment)
+        assert heard == []  # not committed yet
     assert heard == [[e.pk for e in enrollments]]
 
 
