@@ -10,9 +10,11 @@ refused without allocating its pixels. Pillow's own guard, ``Image.MAX_IMAGE_PIX
 process-wide and only warns below twice its limit, so it is a second line here, with its warning
 turned into a refusal.
 
-SVG: parsed with ``defusedxml`` (no DTD, no entities, no external references), then refused if it
-could run script or fetch anything when shown: an SVG is a document, and a badge image is shown
-on our pages, downloaded and baked.
+SVG: first scanned without building anything (``baking.check_svg_shape``): nesting deeper than
+``baking.MAX_SVG_DEPTH`` or more than ``baking.MAX_SVG_NODES`` elements and attributes is refused
+before the DOM is built, whose walks recurse once per level. Then parsed with ``defusedxml`` (no
+DTD, no entities, no external references), and refused if it could run script or fetch anything
+when shown: an SVG is a document, and a badge image is shown on our pages, downloaded and baked.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def _check_png(data: bytes) -> CheckedImage:
             "decompression_bomb",
         )
     _check_png_dimensions(width, height)
+    _check_png_chunk_count(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -148,6 +151,22 @@ def _check_png(data: bytes) -> CheckedImage:
         ) from error
     _check_bakeable(data)
     return CheckedImage("png", width, height, data)
+
+
+def _check_png_chunk_count(data: bytes):
+    """Refuse a PNG of more chunks than any encoder writes before Pillow steps through them.
+    Other damage is left to Pillow below, which reports it in its own words."""
+    try:
+        for _chunk in baking.iter_png_chunks(data):
+            pass
+    except baking.TooManyChunksError:
+        _refuse(
+            f"The PNG is split into more than {baking.MAX_PNG_CHUNKS:,} chunks, far more than "
+            "an image needs: save it afresh from an image editor and upload it again.",
+            "too_many_chunks",
+        )
+    except baking.BakingError:
+        pass
 
 
 def _check_png_dimensions(width, height):
@@ -192,6 +211,15 @@ def _looks_like_xml(data: bytes) -> bool:
 
 
 def _parse_svg(data: bytes):
+    try:
+        baking.check_svg_shape(data)
+    except baking.SvgTooComplexError as error:
+        raise ValidationError(
+            "The SVG was refused because %(reason)s, far more than a badge image needs: "
+            "simplify it (fewer nested groups, fewer shapes) and upload it again.",
+            code="svg_too_complex",
+            params={"reason": str(error).replace("the SVG", "it", 1)},
+        ) from error
     try:
         document = defusedxml.minidom.parseString(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True

@@ -1,10 +1,15 @@
-"""Rate limits: the API's throttles, and the hooks django-axes calls to throttle sign-in.
+"""Rate limits: the API's throttles, the public verifier's limit, and the hooks django-axes calls
+to throttle sign-in.
 
 The settings that use these are in config/settings/base.py ("Sign-in throttling" and
 REST_FRAMEWORK); README, "Security", says what they protect.
 """
 
+import math
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from rest_framework.settings import api_settings
@@ -44,6 +49,28 @@ class ApiAnonRateThrottle(_RatesReadAtRequest, AnonRateThrottle):
     endpoints. (Token endpoints refuse them with 401 before any throttle runs.)"""
 
     scope = "anon"
+
+
+# --- Per-address windows (the public verifier) ----------------------------------------------------
+
+
+def window_wait(key: str, *, limit: int, window: int) -> int:
+    """Count a request against ``key``: 0 while at most ``limit`` requests fell in the window of
+    ``window`` seconds that the first of them opened, else the whole seconds until that window
+    ends (at least 1), for a 429's Retry-After (RFC 9110 §10.2.3)."""
+    now = time.time()
+    if cache.add(key, 0, window):
+        cache.set(f"{key}:ends", now + window, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr: this request opens a new one
+        cache.set(key, 1, window)
+        cache.set(f"{key}:ends", now + window, window)
+        count = 1
+    if count <= limit:
+        return 0
+    ends = cache.get(f"{key}:ends")
+    return max(1, math.ceil(ends - now)) if ends is not None else window
 
 
 # --- Sign-in (django-axes) ----------------------------------------------------------------------

@@ -12,6 +12,10 @@ PNG chunks are read and written here directly (length, type, data, CRC-32 by ``z
 image data is never decoded, which keeps baking a 256x256 badge well under a millisecond and means a
 hostile image cannot make us decompress anything. SVG is parsed with ``defusedxml``: entity
 declarations (billion laughs, XXE) and external references are refused before anything is expanded.
+Before that, one streaming pass that builds nothing (:func:`check_svg_shape`) refuses an SVG nested
+deeper than :data:`MAX_SVG_DEPTH` or with more than :data:`MAX_SVG_NODES` elements and attributes:
+the DOM's own walks (``getElementsByTagNameNS``, ``toxml``) recurse once per level, and building
+it costs microseconds a node, so neither may be left to the input to decide.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.dom import Node
 from xml.dom.minidom import Document, Element
+from xml.parsers import expat
 from xml.parsers.expat import ExpatError
 
 import defusedxml
@@ -34,6 +39,12 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 # Badge images are small (a 256x256 PNG is tens of kilobytes). The cap bounds the memory a hostile
 # upload can make us use, most of all in the SVG DOM, which is many times the size of its source.
 MAX_INPUT_BYTES = 4 * 1024 * 1024
+# A badge's SVG nests a few groups deep and has hundreds of nodes; an editor's export, thousands.
+MAX_SVG_DEPTH = 64  # as config/parsers.py: MAX_NESTING for JSON
+MAX_SVG_NODES = 40_000  # elements and attributes together
+# A PNG has a dozen chunks, or a few hundred where an encoder splits its image data finely; each
+# costs a CRC and a Python step here, and more in Pillow.
+MAX_PNG_CHUNKS = 10_000
 
 _PNG_MAX_CHUNK_LENGTH = 2**31 - 1  # PNG §5.3: a chunk length is at most 2^31 - 1.
 _CHUNK_HEADER = struct.Struct(">I4s")
@@ -96,8 +107,16 @@ class MalformedChunkError(MalformedImageError):
     """A PNG chunk is truncated, fails its CRC, or its iTXt fields are not as the spec says."""
 
 
+class TooManyChunksError(MalformedChunkError):
+    """The PNG has more than MAX_PNG_CHUNKS chunks before IEND."""
+
+
 class UnsafeSVGError(MalformedImageError):
     """The SVG declares entities or external references; it is refused before expansion."""
+
+
+class SvgTooComplexError(MalformedImageError):
+    """The SVG nests deeper than MAX_SVG_DEPTH or has more than MAX_SVG_NODES nodes."""
 
 
 def _check_size(data: bytes, max_bytes: int) -> None:
@@ -121,16 +140,17 @@ def iter_png_chunks(png: bytes) -> Iterator[Chunk]:
 
     Bytes after IEND are ignored, as PNG decoders do. Raises :class:`UnsupportedImageError` without
     the PNG signature and :class:`MalformedChunkError` on truncation, an oversize length, a bad CRC,
-    or a missing IEND.
+    a missing IEND, or more than :data:`MAX_PNG_CHUNKS` chunks (:class:`TooManyChunksError`).
     """
     if not png.startswith(PNG_SIGNATURE):
         raise UnsupportedImageError("not a PNG image (bad signature)")
     offset = len(PNG_SIGNATURE)
-    while True:
+    for _ in range(MAX_PNG_CHUNKS):
         chunk, offset = _read_chunk(png, offset)
         yield chunk
         if chunk.type == b"IEND":
             return
+    raise TooManyChunksError(f"the PNG has more than {MAX_PNG_CHUNKS:,} chunks")
 
 
 def _read_chunk(png: bytes, offset: int) -> tuple[Chunk, int]:
@@ -238,6 +258,52 @@ def unbake_png(png: bytes, *, fmt: BakingFormat = OB2, max_bytes: int = MAX_INPU
 # --- SVG ------------------------------------------------------------------------------------------
 
 
+class _StopScan(Exception):
+    """The shape scan stops: what it met is for the defused parse that follows to judge."""
+
+
+def check_svg_shape(
+    svg: bytes, *, max_depth: int = MAX_SVG_DEPTH, max_nodes: int = MAX_SVG_NODES
+) -> None:
+    """Refuse an SVG nested deeper than ``max_depth`` elements, or with more than ``max_nodes``
+    elements and attributes, with :class:`SvgTooComplexError`, before any DOM is built.
+
+    One pass of expat with a counter, linear in the input and building nothing. It stops, without
+    a verdict, at the first entity declaration, external reference or well-formedness error:
+    those are for the defused parse that follows to refuse with its own message, and an entity is
+    never expanded here.
+    """
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True  # attributes as a flat list: counted without a dict
+    depth = nodes = 0
+
+    def start(_name, attributes):
+        nonlocal depth, nodes
+        depth += 1
+        nodes += 1 + len(attributes) // 2
+        if depth > max_depth:
+            raise SvgTooComplexError(f"the SVG nests elements more than {max_depth} levels deep")
+        if nodes > max_nodes:
+            raise SvgTooComplexError(f"the SVG has more than {max_nodes:,} elements and attributes")
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    def stop(*_args):
+        raise _StopScan
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.EntityDeclHandler = stop
+    parser.UnparsedEntityDeclHandler = stop
+    parser.ExternalEntityRefHandler = stop
+    try:
+        parser.Parse(svg, True)
+    except (_StopScan, ExpatError):
+        return
+
+
 def _parse_svg(svg: bytes, max_bytes: int) -> Document:
     """Parse SVG with entity declarations and external references forbidden.
 
@@ -245,6 +311,7 @@ def _parse_svg(svg: bytes, max_bytes: int) -> Document:
     entities are refused (the external DTD is never loaded).
     """
     _check_size(svg, max_bytes)
+    check_svg_shape(svg)
     try:
         document = defusedxml.minidom.parseString(svg)
     except defusedxml.DefusedXmlException as error:

@@ -208,3 +208,41 @@ def test_a_refusal_is_a_validation_error_with_a_readable_message():
 def test_the_limits_are_the_documented_ones():
     assert image_checks.MAX_BYTES == 2 * 1024 * 1024
     assert (image_checks.MIN_SIDE, image_checks.MAX_SIDE) == (256, 2048)
+
+
+# --- Nesting and size of the SVG tree: refused before the DOM is built --------------------------
+
+
+def test_an_svg_nested_1000_levels_deep_is_refused_with_a_sentence():
+    error = refusal(svg_bytes("<g>" * 1000 + "</g>" * 1000))
+    assert error.code == "svg_too_complex"
+    assert "nests elements more than 64 levels deep" in error.messages[0]
+
+
+def test_an_svg_of_500000_elements_is_refused_before_the_dom_is_built(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the DOM must not be built")
+
+    monkeypatch.setattr(image_checks.defusedxml.minidom, "parseString", never)
+    data = svg_bytes("<g/>" * 500_000)
+    assert len(data) < MAX_BYTES
+    error = refusal(data)
+    assert error.code == "svg_too_complex"
+    assert "more than 40,000 elements and attributes" in error.messages[0]
+
+
+def test_an_svg_at_the_nesting_limit_is_accepted():
+    body = "<g>" * 62 + "<circle cx='50' cy='50' r='40'/>" + "</g>" * 62  # <svg>: 64 levels
+    assert check_badge_image(SizedStream(svg_bytes(body))).kind == "svg"
+
+
+def test_a_png_split_into_more_than_10000_chunks_is_refused_before_pillow(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("Pillow must not step through the chunks")
+
+    monkeypatch.setattr(Image, "open", never)
+    image = png_bytes(256)
+    flood = image[:33] + png_chunk(b"tEXt", b"") * 10_000 + image[33:]
+    error = refusal(flood)
+    assert error.code == "too_many_chunks"
+    assert "more than 10,000 chunks" in error.messages[0]

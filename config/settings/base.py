@@ -305,7 +305,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the browsable API needs inline scripts, which the CSP below forbids.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON parsed only after its size and nesting are checked (linear work), so a body nested
+    # a thousand levels deep is a 400, not a RecursionError in json.loads (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.BoundedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Per token (each token has its own account) and, for the few anonymous endpoints, per
     # client address. The classes read the rates at each request (config/throttling.py).

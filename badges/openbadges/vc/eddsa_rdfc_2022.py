@@ -278,7 +278,9 @@ def _verify_one(
             MALFORMED_PROOF_ERROR, "proof @context differs from the document's @context"
         )
     try:
-        signature = multikey.base58btc_decode(proof["proofValue"])
+        signature = multikey.base58btc_decode(
+            proof["proofValue"], max_length=multikey.SIGNATURE_MULTIBASE_MAX_LENGTH
+        )
     except multikey.MultikeyError as error:
         raise DataIntegrityError(MALFORMED_PROOF_ERROR, f"proofValue: {error}") from error
     if len(signature) != 64:

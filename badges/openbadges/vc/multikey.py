@@ -9,6 +9,10 @@
   did:key:z6Mk... has one verification method, did:key:z6Mk...#z6Mk..., authorized for
   authentication, assertionMethod, capabilityInvocation and capabilityDelegation.
   https://w3c-ccg.github.io/did-method-key/
+
+Every value is length-checked before it is decoded: base58 decoding (the ``base58`` package) is
+quadratic in the length, and these strings arrive from anyone who pastes a credential into the
+verifier. Each caller of :func:`base58btc_decode` names the longest value it can accept.
 """
 
 import base58
@@ -31,6 +35,25 @@ VERIFICATION_RELATIONSHIPS = (
 )
 
 
+def _base58_length(n_bytes: int) -> int:
+    """The most base58 characters ``n_bytes`` bytes can take: the least L with 58^L >= 256^n.
+
+    Leading zero bytes (one '1' each) never make a value longer than that.
+    """
+    length = 0
+    while 58**length < 256**n_bytes:
+        length += 1
+    return length
+
+
+# The longest multibase ('z' + base58) strings of what this module decodes.
+PUBLIC_KEY_MULTIBASE_LENGTH = 1 + _base58_length(len(ED25519_PUB_HEADER) + 32)  # 48, always
+SECRET_KEY_MULTIBASE_MAX_LENGTH = 1 + _base58_length(len(ED25519_PRIV_HEADER) + 64)  # 92
+SIGNATURE_MULTIBASE_MAX_LENGTH = 1 + _base58_length(64)  # 89: an Ed25519 signature
+# did:key:z6Mk...#z6Mk..., the longest did:key URL naming an Ed25519 key.
+DID_KEY_URL_MAX_LENGTH = len(DID_KEY_PREFIX) + 2 * PUBLIC_KEY_MULTIBASE_LENGTH + 1  # 105
+
+
 class MultikeyError(ValueError):
     """A string is not a well-formed Ed25519 Multikey (or did:key) value."""
 
@@ -40,10 +63,15 @@ def base58btc_encode(data: bytes) -> str:
     return "z" + base58.b58encode(data).decode("ascii")
 
 
-def base58btc_decode(value: str) -> bytes:
-    """Bytes of a multibase base58-btc string; MultikeyError if it is not one."""
+def base58btc_decode(value: str, *, max_length: int) -> bytes:
+    """Bytes of a multibase base58-btc string of at most ``max_length`` characters ('z'
+    included); MultikeyError if it is not one, or is longer, before any decoding."""
     if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
         raise MultikeyError("not a multibase base58-btc value (must start with 'z')")
+    if len(value) > max_length:
+        raise MultikeyError(
+            f"{len(value):,} characters is too long: at most {max_length} are possible here"
+        )
     try:
         return base58.b58decode(value[1:].encode("ascii"))
     except (ValueError, UnicodeEncodeError) as error:
@@ -61,7 +89,7 @@ def public_key_to_multibase(public_key: Ed25519PublicKey) -> str:
 
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
     """The Ed25519 public key in a ``publicKeyMultibase`` value."""
-    data = base58btc_decode(value)
+    data = base58btc_decode(value, max_length=PUBLIC_KEY_MULTIBASE_LENGTH)
     if len(data) != 34 or not data.startswith(ED25519_PUB_HEADER):
         raise MultikeyError("not an Ed25519 public key Multikey (header 0xed01, 32 bytes)")
     return Ed25519PublicKey.from_public_bytes(data[2:])
@@ -84,7 +112,7 @@ def private_key_from_multibase(value: str) -> Ed25519PrivateKey:
     earlier Digital Bazaar libraries and the 1EdTech OB 3.0 test vector use, checking that its
     public half belongs to the seed.
     """
-    data = base58btc_decode(value)
+    data = base58btc_decode(value, max_length=SECRET_KEY_MULTIBASE_MAX_LENGTH)
     if not data.startswith(ED25519_PRIV_HEADER) or len(data) not in (34, 66):
         raise MultikeyError("not an Ed25519 secret key Multikey (header 0x8026)")
     private_key = Ed25519PrivateKey.from_private_bytes(data[2:34])
@@ -139,8 +167,14 @@ def controller_document(
 def resolve_did_key(did_url: str) -> dict:
     """The DID document of a did:key (Ed25519, Multikey form), from the DID itself.
 
-    ``did_url`` may carry a fragment, which must then name the key itself.
+    ``did_url`` may carry a fragment, which must then name the key itself. A did:key URL longer
+    than one naming an Ed25519 key twice is refused first, and not repeated in the message.
     """
+    if len(did_url) > DID_KEY_URL_MAX_LENGTH:
+        raise MultikeyError(
+            f"not an Ed25519 did:key: {len(did_url):,} characters is too long "
+            f"(at most {DID_KEY_URL_MAX_LENGTH})"
+        )
     if not did_url.startswith(DID_KEY_PREFIX):
         raise MultikeyError(f"not a did:key: {did_url!r}")
     did, _, fragment = did_url.partition("#")

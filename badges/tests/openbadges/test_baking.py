@@ -390,3 +390,58 @@ def test_baking_a_256px_png_takes_well_under_20_ms(assertion_data):
         baking.bake_png(buffer.getvalue(), text)
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.020
+
+
+# --- Deep or huge SVG trees: refused before minidom builds (or recurses through) them -----------
+
+SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+
+
+@pytest.mark.parametrize(
+    "svg, words",
+    [
+        (SVG_OPEN + b"<g>" * 1000 + b"</g>" * 1000 + b"</svg>", "more than 64 levels deep"),
+        (SVG_OPEN + b"<g>" * 500_000, "more than 64 levels deep"),  # never closed
+        (SVG_OPEN + b"<g/>" * 40_000 + b"</svg>", "more than 40,000 elements and attributes"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" '
+            + b" ".join(b'a%d="1"' % i for i in range(40_000))
+            + b"/>",
+            "more than 40,000 elements and attributes",
+        ),
+    ],
+    ids=["deep", "deep-unclosed", "many-elements", "many-attributes"],
+)
+def test_a_deep_or_huge_svg_is_refused_without_a_dom(svg, words, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the DOM must not be built")
+
+    monkeypatch.setattr(baking.defusedxml.minidom, "parseString", never)
+    for read in (baking.unbake, lambda data: baking.bake_svg(data, verify=ASSERTION_ID)):
+        with pytest.raises(baking.SvgTooComplexError, match=words):
+            read(svg)
+
+
+def test_a_baked_svg_at_the_nesting_limit_unbakes():
+    svg = SVG_OPEN + b"<g>" * 62 + b"<circle r='1'/>" + b"</g>" * 62 + b"</svg>"
+    baked = baking.bake_svg(svg, verify=ASSERTION_ID, body=ASSERTION_TEXT)
+    assert baking.unbake(baked) == ASSERTION_TEXT
+
+
+def test_the_shape_scan_leaves_entities_to_the_defused_parse():
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + SVG_OPEN + b"&b;</svg>"
+    )
+    with pytest.raises(baking.UnsafeSVGError):
+        baking.unbake(bomb)
+
+
+def test_a_png_of_more_than_10000_chunks_is_refused_after_the_limit():
+    empty = struct.pack(">I", 0) + b"tEXt" + struct.pack(">I", zlib.crc32(b"tEXt"))
+    png = png_bytes()
+    flood = insert_after_ihdr(png, empty * baking.MAX_PNG_CHUNKS)
+    with pytest.raises(baking.TooManyChunksError, match="more than 10,000 chunks"):
+        baking.unbake(flood)
+    within = insert_after_ihdr(png, empty * (baking.MAX_PNG_CHUNKS - len(chunk_types(png))))
+    assert len(chunk_types(within)) == baking.MAX_PNG_CHUNKS  # at the limit: read
