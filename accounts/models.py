@@ -138,3 +138,88 @@ class User(AbstractBaseUser, PermissionsMixin):
             Role.LEARNER: self.is_learner,
         }
         return [role for role, has in held.items() if has]
+
+
+# What an AuditEntry can record, and how the history lists and the admin name it. Course moves
+# are not here: CourseTransition and leads' Decision are their audit rows.
+AUDIT_ACTIONS = {
+    "signing_key.rotated": "Signing key rotated",
+    "signing_key.compromised": "Signing key marked compromised",
+    "unit.dean_appointed": "Dean or designates appointed",
+    "badge_class.edited": "Badge design edited",
+    "offering.created": "Offering created",
+    "offering.changed": "Offering changed",
+}
+
+
+def _as_text(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+class AuditEntry(models.Model):
+    """Who changed what, and when, for changes that have no record of their own: signing keys,
+    deans, badge designs, offerings.
+
+    Written only by accounts.audit.audit_record, in the transaction of the change, and never
+    edited or deleted. Any app's object can be the target, so it is named by content type and
+    id (as text: UUIDs in badges, integers elsewhere), with its name at the time kept beside it
+    so the entry still reads right after the object is renamed.
+    """
+
+    actor = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system acted: the command line, the demo seed.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=60)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    # {"field": [old, new]}, values as JSON (dates as ISO strings): see accounts.audit.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx"),
+            models.Index(fields=["-at"], name="audit_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.action_label}: {self.target_label}"
+
+    # Entries are written once: the admin cannot change or delete them, nor can code through
+    # the model (queryset-wide updates and deletes are for migrations alone).
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An audit entry is never changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An audit entry is never deleted.")
+
+    @property
+    def action_label(self):
+        return AUDIT_ACTIONS.get(self.action, self.action)
+
+    @property
+    def change_lines(self):
+        """[(field in words, old, new)] as text, for the history lists."""
+        return [
+            (name.replace("_", " ").capitalize(), _as_text(old), _as_text(new))
+            for name, (old, new) in self.changes.items()
+        ]

@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from .access import require_leads_admin
+from .audit import audit_record
 from .models import Unit, User
 
 
@@ -38,12 +40,50 @@ def user_create(
 
 
 @transaction.atomic
-def unit_set_dean(*, unit: Unit, dean: User | None, designates: list[User] = ()) -> Unit:
-    """Name the unit's dean and the designates who may decide for them."""
+def unit_set_dean(
+    *, unit: Unit, dean: User | None, designates: list[User] = (), acting_user: User | None
+) -> Unit:
+    """Name the unit's dean (None: no dean) and the designates who may decide for them.
+
+    Only the LEADS team appoints; `acting_user` None is the system (the demo seed, a data load).
+    A change is audited with who made it; naming the people already named records nothing.
+    """
+    if acting_user is not None:
+        require_leads_admin(acting_user, "appoint deans")
+    locked = Unit.objects.select_for_update(of=("self",)).select_related("dean").get(pk=unit.pk)
+    before_dean = locked.dean
+    before_designates = list(locked.designates.all())
+    designates = list(designates)
     unit.dean = dean
     unit.save(update_fields=["dean"])
     unit.designates.set(designates)
+
+    changes = {}
+    if (before_dean and before_dean.pk) != (dean and dean.pk):
+        changes["dean"] = [before_dean, dean]
+    if {p.pk for p in before_designates} != {p.pk for p in designates}:
+        changes["designates"] = [_names(before_designates), _names(designates)]
+    if changes:
+        audit_record(
+            actor=acting_user,
+            action="unit.dean_appointed",
+            target=unit,
+            summary=_dean_summary(unit, dean, changes),
+            changes=changes,
+        )
     return unit
+
+
+def _names(people) -> list[str]:
+    return sorted(str(person) for person in people)
+
+
+def _dean_summary(unit, dean, changes) -> str:
+    if "dean" not in changes:
+        return f"Changed the designates of {unit}."
+    if dean is None:
+        return f"Removed the dean of {unit}."
+    return f"Appointed {dean} as dean of {unit}."
 
 
 def invitation_link(user) -> str:

@@ -61,6 +61,16 @@ class BadgeClassAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_issued=Count("assertions"))
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, as on the centre's pages: it checks who may edit a design and
+        # audits the change. `obj` already holds the new values; the service compares them
+        # with the saved row.
+        services.badge_class_update(
+            badge=obj,
+            acting_user=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+
     @admin.display(description="issued", ordering="n_issued")
     def issued(self, obj):
         return obj.n_issued

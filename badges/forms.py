@@ -220,16 +220,19 @@ class BadgeClassForm(_BadgeFieldsMixin, forms.ModelForm):
             )
         return cleaned
 
-    def save(self, commit=True):
-        # "image" is not in Meta.fields, so construct_instance leaves it alone: it is set here.
-        badge = super().save(commit=False)
-        if self.cleaned_data.get("image"):
-            badge.image = self.cleaned_data["image"]
-        elif self.cleaned_data.get("default_image"):
-            badge.image = default_badge_image(name=badge.name, level=badge.level)
-        if commit:
-            badge.save()
-        return badge
+    def design_fields(self) -> dict:
+        """The fields to pass to badges.services.badge_class_update, which saves what changed.
+
+        "image" is not in Meta.fields (construct_instance would store an unchecked upload): it
+        is the checked upload, the drawn image, or left out to keep the current one.
+        """
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self._meta.fields}
+        if data.get("image"):
+            fields["image"] = data["image"]
+        elif data.get("default_image"):
+            fields["image"] = default_badge_image(name=data["name"], level=data["level"])
+        return fields
 
 
 class BadgeClassAdminForm(forms.ModelForm):

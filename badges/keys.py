@@ -37,6 +37,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.access import require_leads_admin
+from accounts.audit import audit_record
+
 from .models import Issuer, SigningKey
 from .openbadges.vc import multikey
 
@@ -206,25 +209,54 @@ def signing_key_create(*, issuer: Issuer) -> SigningKey:
     return _new_key(issuer)
 
 
+def _check_actor(acting_user, action: str) -> None:
+    """A person changing keys must be of the LEADS team; None is the command line, whose
+    operator already holds the server (and BADGE_KEK)."""
+    if acting_user is not None:
+        require_leads_admin(acting_user, action)
+
+
 @transaction.atomic
-def signing_key_rotate(*, issuer: Issuer) -> SigningKey:
-    """A new active key signs from now on; the previous one is retired and stays published."""
-    Issuer.objects.select_for_update(no_key=True).get(pk=issuer.pk)
+def signing_key_rotate(*, issuer: Issuer, acting_user) -> SigningKey:
+    """A new active key signs from now on; the previous one is retired and stays published.
+    Audited with who rotated it (`acting_user`, None from the command line)."""
+    _check_actor(acting_user, "rotate signing keys")
+    issuer = Issuer.objects.select_for_update(no_key=True).get(pk=issuer.pk)
+    retiring = list(
+        SigningKey.objects.filter(issuer=issuer, status=SigningKey.Status.ACTIVE).values_list(
+            "fragment", flat=True
+        )
+    )
     SigningKey.objects.filter(issuer=issuer, status=SigningKey.Status.ACTIVE).update(
         status=SigningKey.Status.RETIRED, retired_at=timezone.now()
     )
-    return _new_key(issuer)  # saving it drops the public documents' kept copies
+    new_key = _new_key(issuer)  # saving it drops the public documents' kept copies
+    old = retiring[0] if retiring else None
+    audit_record(
+        actor=acting_user,
+        action="signing_key.rotated",
+        target=issuer,
+        summary=f"Rotated the signing key of {issuer}: {new_key.fragment} signs from now on"
+        + (f"; {old} is retired and stays published." if old else "."),
+        changes={"active_key": [old, new_key.fragment]},
+    )
+    return new_key
 
 
 @transaction.atomic
-def signing_key_mark_compromised(*, signing_key: SigningKey, reason: str) -> SigningKey | None:
+def signing_key_mark_compromised(
+    *, signing_key: SigningKey, reason: str, acting_user
+) -> SigningKey | None:
     """Withdraw a key: it leaves the controller document, so everything it signed stops
-    verifying. Returns the new active key when the compromised one was active.
+    verifying. Returns the new active key when the compromised one was active. Audited with
+    who withdrew it (`acting_user`, None from the command line) and the reason.
 
-    The issuer's status lists signed with it are re-signed (on commit). Credentials it signed
-    are re-signed with :func:`badges.credentials.credentials_resign` (``badge_keys
-    revoke-compromised --resign``), which learners' saved copies cannot follow.
+    The whole action, with the issuer's status lists re-signed on commit, is
+    :func:`badges.services.signing_key_compromise`; credentials it signed are re-signed with
+    :func:`badges.services.assertions_resign` (``badge_keys revoke-compromised --resign``),
+    which learners' saved copies cannot follow.
     """
+    _check_actor(acting_user, "withdraw signing keys")
     reason = (reason or "").strip()
     if not reason:
         raise KeyRefused("Give the reason the key is considered compromised.")
@@ -232,7 +264,8 @@ def signing_key_mark_compromised(*, signing_key: SigningKey, reason: str) -> Sig
     signing_key = SigningKey.objects.select_for_update(no_key=True).get(pk=signing_key.pk)
     if signing_key.status == SigningKey.Status.COMPROMISED:
         raise KeyRefused(f"{signing_key.fragment} is already marked compromised.")
-    was_active = signing_key.status == SigningKey.Status.ACTIVE
+    previous_status = signing_key.status
+    was_active = previous_status == SigningKey.Status.ACTIVE
     signing_key.status = SigningKey.Status.COMPROMISED
     signing_key.compromised_at = timezone.now()
     signing_key.compromise_reason = reason
@@ -243,11 +276,21 @@ def signing_key_mark_compromised(*, signing_key: SigningKey, reason: str) -> Sig
     )
     log.warning("Signing key %s of issuer %s marked compromised", signing_key.fragment, issuer.pk)
     replacement = _new_key(issuer) if was_active else None
-
-    from .status import status_lists_republish
-
-    issuer_id = issuer.pk
-    transaction.on_commit(lambda: status_lists_republish(issuer_id=issuer_id))
+    signing_key.issuer = issuer  # for the entry's label, without another query
+    changes = {
+        "status": [previous_status, SigningKey.Status.COMPROMISED],
+        "compromise_reason": ["", reason],
+    }
+    if replacement:
+        changes["active_key"] = [signing_key.fragment, replacement.fragment]
+    audit_record(
+        actor=acting_user,
+        action="signing_key.compromised",
+        target=signing_key,
+        summary=f"Withdrew the signing key {signing_key.fragment} of {issuer} as compromised "
+        f"({reason})." + (f" {replacement.fragment} signs from now on." if replacement else ""),
+        changes=changes,
+    )
     return replacement
 
 

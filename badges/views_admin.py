@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.access import leads_admin_required
+from accounts.audit import audit_history
 from accounts.http import posted
 from courses.models import LIVE_STATUSES, Course, Offering
 
@@ -144,15 +145,21 @@ def edit(request, pk):
         posted(request), posted(request, files=True), instance=copy.copy(badge)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        note = (
-            f" The {_plural(issued, 'badge')} already issued show the change in their hosted "
-            "JSON and verification page."
-            if issued and form.has_changed()
-            else ""
-        )
-        messages.success(request, f"The badge “{form.instance.name}” is saved.{note}")
-        return redirect("badge_admin:edit", pk=badge.pk)
+        try:
+            saved = services.badge_class_update(
+                badge=badge, acting_user=request.user, **form.design_fields()
+            )
+        except ValidationError as exc:
+            form.add_error(None, ValidationError(exc.messages, code="refused"))
+        else:
+            note = (
+                f" The {_plural(issued, 'badge')} already issued show the change in their hosted "
+                "JSON and verification page."
+                if issued and form.has_changed()
+                else ""
+            )
+            messages.success(request, f"The badge “{saved.name}” is saved.{note}")
+            return redirect("badge_admin:edit", pk=badge.pk)
     return render(
         request,
         "badges/admin/edit.html",
@@ -163,6 +170,7 @@ def edit(request, pk):
             "issue_mode": badge.get_issue_mode_display(),
             "eu_elements": _eu_elements(badge),
             "offerings": badge.course.offerings.order_by("-starts_on"),
+            "history": audit_history(badge),
         },
         status=400 if form.errors else 200,
     )

@@ -1,14 +1,16 @@
 """Writes to courses: creating, editing a draft, status moves and new versions."""
 
+import copy
 import threading
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.access import require_leads_admin
+from accounts.audit import audit_record, field_changes
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -190,10 +192,85 @@ def offering_create(
     offering = Offering.objects.create(
         course=course, title=title, starts_on=starts_on, ends_on=ends_on, capacity=capacity
     )
+    instructors = list(instructors)
     offering.instructors.set(instructors)
-    OfferingSession.objects.bulk_create(
+    sessions = OfferingSession.objects.bulk_create(
         OfferingSession(offering=offering, **session) for session in sessions
     )
+    audit_record(
+        actor=acting_user,
+        action="offering.created",
+        target=offering,
+        summary=f"Created the offering {offering.label} of {course.title}.",
+        changes={
+            "title": [None, title],
+            "starts_on": [None, starts_on],
+            "ends_on": [None, ends_on],
+            "capacity": [None, capacity],
+            "instructors": [None, sorted(str(person) for person in instructors)],
+            "sessions": [None, [str(session) for session in sessions]],
+        },
+    )
+    return offering
+
+
+OFFERING_FIELDS = ("title", "starts_on", "ends_on", "capacity", "instructors")
+
+
+@transaction.atomic
+def offering_update(*, offering, acting_user, **fields) -> Offering:
+    """Change an offering's title, dates, capacity or instructors; audited with who did it.
+
+    Refused (ValidationError, nothing saved or recorded) when the dates run backwards or the
+    capacity is below the learners already enrolled. Sessions are not changed here yet.
+    """
+    require_leads_admin(acting_user, "change offerings")
+    unknown = set(fields) - set(OFFERING_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a field of an offering: {', '.join(sorted(unknown))}.")
+    offering = Offering.objects.select_for_update().select_related("course").get(pk=offering.pk)
+    before = copy.copy(offering)
+    instructors = fields.pop("instructors", None)
+    for name, value in fields.items():
+        setattr(offering, name, value)
+    offering.clean_fields(exclude=["course"])
+    if offering.ends_on < offering.starts_on:
+        raise ValidationError(
+            {"ends_on": ValidationError("The offering ends before it starts.", code="ends_early")}
+        )
+    if offering.capacity is not None and offering.capacity < (
+        enrolled := offering.enrollments.count()
+    ):
+        raise ValidationError(
+            {
+                "capacity": ValidationError(
+                    f"{enrolled} learners are enrolled already: give at least that many places.",
+                    code="capacity_below_enrolled",
+                )
+            }
+        )
+    changes = field_changes(before, offering, fields)
+    if changes:
+        offering.save(update_fields=list(changes))
+    if instructors is not None:
+        old = list(offering.instructors.all())
+        instructors = list(instructors)
+        if {p.pk for p in old} != {p.pk for p in instructors}:
+            offering.instructors.set(instructors)
+            changes["instructors"] = [
+                sorted(str(person) for person in old),
+                sorted(str(person) for person in instructors),
+            ]
+    if changes:
+        audit_record(
+            actor=acting_user,
+            action="offering.changed",
+            target=offering,
+            summary=f"Changed the offering {offering.label} of {offering.course.title}: "
+            + ", ".join(name.replace("_", " ") for name in changes)
+            + ".",
+            changes=changes,
+        )
     return offering
 
 

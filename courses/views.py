@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import leads_admin_required
+from accounts.audit import audit_history
 from accounts.http import posted
 from accounts.services import learner_get_or_invite
 
@@ -144,6 +145,8 @@ def offering_detail(request, pk):
             "manual": manual,
             "can_confirm": manual and (user.pk == offering.course.leader_id or user.is_leads_admin),
             "completed": sum(1 for e in roster if e.completed_at),
+            # Who created and changed the offering: for the LEADS team, who run it.
+            "history": audit_history(offering) if user.is_leads_admin else None,
         },
     )
 

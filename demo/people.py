@@ -93,5 +93,7 @@ def seed_people():
         unit = units[unit_name]
         designates = [people[e] for e in designate_emails]
         if unit.dean_id != people[dean_email].id or set(unit.designates.all()) != set(designates):
-            unit_set_dean(unit=unit, dean=people[dean_email], designates=designates)
+            unit_set_dean(
+                unit=unit, dean=people[dean_email], designates=designates, acting_user=None
+            )
     return people

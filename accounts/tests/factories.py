@@ -34,5 +34,5 @@ def make_dean(unit=None, **kwargs):
 
     unit = unit or UnitFactory()
     dean = UserFactory(**kwargs)
-    unit_set_dean(unit=unit, dean=dean)
+    unit_set_dean(unit=unit, dean=dean, acting_user=None)
     return dean

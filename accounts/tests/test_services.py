@@ -26,7 +26,7 @@ def test_roles_follow_flags_and_the_units_a_person_is_dean_or_designate_of():
     unit = UnitFactory()
     dean = UserFactory(is_course_leader=True, is_learner=False)
     designate = UserFactory(is_learner=False)
-    unit_set_dean(unit=unit, dean=dean, designates=[designate])
+    unit_set_dean(unit=unit, dean=dean, designates=[designate], acting_user=None)
 
     assert dean.roles == [Role.COURSE_LEADER, Role.DEAN]
     assert designate.roles == [Role.DEAN]

@@ -601,6 +601,40 @@ def _add_assessments(centre, k):
     _courses(centre, k, ["draft"], label="Draft course")  # one assessment each
 
 
+def _audit_entries(target_attribute, action):
+    """Rows of audit entries about one object of the centre ("badge_class", "offering")."""
+
+    def count(centre):
+        from accounts.audit import audit_history
+
+        return len(audit_history(getattr(centre, target_attribute), limit=None))
+
+    def add(centre, k):
+        from django.contrib.contenttypes.models import ContentType
+
+        from accounts.models import AuditEntry
+
+        target = getattr(centre, target_attribute)
+        actors = [centre.admin, None, centre.leader]
+        AuditEntry.objects.bulk_create(
+            AuditEntry(
+                actor=actors[i % len(actors)],
+                action=action,
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=str(target.pk),
+                target_label=str(target),
+                summary=f"Change {i + 1}.",
+                changes={
+                    "title": [f"Title {i}", f"Title {i + 1}"],
+                    "starts_on": [None, "2027-01-01"],
+                },
+            )
+            for i in range(k)
+        )
+
+    return count, add
+
+
 def _model_count(label):
     def count(centre):
         from django.apps import apps
@@ -734,6 +768,14 @@ ROWS = {
     "assessments": Rows(
         "assessments, one per course", _model_count("assessments.Assessment"), _add_assessments
     ),
+    "badge_history": Rows(
+        "changes recorded in the audit trail for the badge design",
+        *_audit_entries("badge_class", "badge_class.edited"),
+    ),
+    "offering_history": Rows(
+        "changes recorded in the audit trail for the offering",
+        *_audit_entries("offering", "offering.changed"),
+    ),
 }
 
 
@@ -810,6 +852,8 @@ PAGES = [
          _to("courses:offering_list"), "offerings"),
     Page("Offering and its learners", "courses:offering_detail", "leads_admin",
          _to("courses:offering_detail", pk="offering.pk"), "roster"),
+    Page("Offering (its history)", "courses:offering_detail", "leads_admin",
+         _to("courses:offering_detail", pk="offering.pk"), "offering_history"),
     Page("Results grid", "assessments:grid", "instructor",
          _to("assessments:grid", pk="offering.pk"), "roster"),
     Page("Learner's record (instructor)", "assessments:learner_record", "instructor",
@@ -832,6 +876,8 @@ PAGES = [
          _to("badge_admin:designs"), "to_design"),
     Page("Badge design (its offerings)", "badge_admin:edit", "leads_admin",
          _to("badge_admin:edit", pk="badge_class.pk"), "offerings"),
+    Page("Badge design (its history)", "badge_admin:edit", "leads_admin",
+         _to("badge_admin:edit", pk="badge_class.pk"), "badge_history"),
     Page("Issue badges from an offering", "badge_admin:offering", "leads_admin",
          _to("badge_admin:offering", offering_pk="offering.pk"), "roster"),
     Page("Issued badges", "badge_admin:list", "leads_admin", _to("badge_admin:list"), "issued"),
@@ -863,6 +909,9 @@ PAGES = [
          _admin("badges_badgeclass"), "badge_designs"),
     Page("Admin: issued badges", "admin:badges_assertion_changelist", "leads_admin",
          _admin("badges_assertion"), "issued"),
+    Page("Admin: audit trail (of a badge design)", "admin:accounts_auditentry_changelist",
+         "leads_admin", _admin("accounts_auditentry", "?target_id={centre.badge_class.pk}"),
+         "badge_history"),
 ]  # fmt: skip
 
 # Every other URL pattern, and why it is not a list page. Keys as in permission_matrix.py.

@@ -25,7 +25,7 @@ def make_unit_with_dean(**unit_kwargs):
     unit = UnitFactory(**unit_kwargs)
     dean = UserFactory(full_name="Dean Person", is_learner=False)
     designate = UserFactory(full_name="Designate Person", is_learner=False)
-    unit_set_dean(unit=unit, dean=dean, designates=[designate])
+    unit_set_dean(unit=unit, dean=dean, designates=[designate], acting_user=None)
     return unit, dean, designate
 
 
