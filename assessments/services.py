@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Enrollment, LearningOutcome
+from courses.models import Enrollment
 
 from .models import Assessment, AssessmentRecord, RubricCriterion
+from .selectors import outcomes_demonstrated
 
 
 @transaction.atomic
@@ -82,25 +83,13 @@ def may_record(*, user, offering) -> bool:
 
 
 def enrollment_check_completion(*, enrollment) -> bool:
-    """Complete the enrollment when every learning outcome of its course is demonstrated by a
-    current, passed, summative assessment record. Call with the enrollment row locked."""
+    """Complete the enrollment when every learning outcome of its course is demonstrated
+    (selectors.outcomes_demonstrated, the one rule). Call with the enrollment row locked."""
     from courses.services import enrollment_mark_complete
 
     if enrollment.completed_at is not None:
         return False
-    course_id = enrollment.offering.course_id
-    outcome_ids = set(
-        LearningOutcome.objects.filter(course_id=course_id).values_list("pk", flat=True)
-    )
-    demonstrated = set(
-        RubricCriterion.objects.filter(
-            assessment__records__enrollment=enrollment,
-            assessment__records__is_current=True,
-            assessment__records__result=AssessmentRecord.Result.PASS,
-            assessment__purpose=Assessment.Purpose.SUMMATIVE,
-        ).values_list("outcome_id", flat=True)
-    )
-    if outcome_ids and outcome_ids <= demonstrated:
+    if outcomes_demonstrated([enrollment])[enrollment.pk].all_demonstrated:
         return enrollment_mark_complete(enrollment=enrollment)
     return False
 

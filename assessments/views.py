@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -118,7 +119,12 @@ def learner_record(request, pk, enrollment_pk):
 
 @login_required
 def my_learning(request):
-    enrollments = list(learner_enrollments(request.user))
+    # Whether the enrollment's badge was revoked: the badges app's reverse one-to-one relation,
+    # named by lookup (assessments never imports badges, DESIGN.md). A revoked badge's course is
+    # not shown as Completed.
+    enrollments = list(
+        learner_enrollments(request.user).annotate(badge_revoked_at=F("assertion__revoked_at"))
+    )
     progress = selectors.learner_progress(enrollments)
     now = today()
     rows = [(e, e.offering.phase(now), *progress[e.pk]) for e in enrollments]
@@ -128,7 +134,9 @@ def my_learning(request):
 @login_required
 def my_enrollment(request, pk):
     enrollment = get_object_or_404(
-        Enrollment.objects.select_related("offering__course__unit", "offering__course__leader"),
+        Enrollment.objects.select_related(
+            "offering__course__unit", "offering__course__leader"
+        ).annotate(badge_revoked_at=F("assertion__revoked_at")),
         pk=pk,
     )
     if enrollment.learner_id != request.user.pk:

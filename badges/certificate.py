@@ -31,7 +31,7 @@ from .openbadges import baking
 from .qr import qr_data_uri
 
 # Bump when the template changes, so cached certificates of the old layout are not served.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 CACHE_SECONDS = 60 * 60 * 24 * 7
 # Tagged PDF: headings and lists keep their structure for screen readers.
 PDF_OPTIONS = {"pdf_tags": True}
@@ -51,8 +51,8 @@ class DataOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def _badge_image_data_uri(badge) -> str:
-    with badge.image.open("rb") as handle:
+def _badge_image_data_uri(version) -> str:
+    with version.image.open("rb") as handle:
         data = handle.read()
     kind = "image/png" if data.startswith(baking.PNG_SIGNATURE) else "image/svg+xml"
     return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
@@ -65,7 +65,7 @@ def certificate_context(assertion, *, now) -> dict:
         "assertion": assertion,
         "badge": view.badge,
         "course": view.badge.course,
-        "issuer": view.badge.issuer,
+        "issuer": view.issuer,
         "qr": qr_data_uri(view.links.verification),
         "badge_image": _badge_image_data_uri(view.badge),
     }
@@ -81,8 +81,10 @@ def render_pdf(html: str, *, fetcher: DataOnlyFetcher | None = None, **options) 
 
 
 def cache_key(assertion, *, now) -> str:
-    """A digest of every value the certificate shows, with the assertion's id and status."""
-    badge = assertion.badge_class
+    """A digest of every value the certificate shows, with the assertion's id and status. What
+    the badge says is its frozen record (the version, the results), so the version's id and
+    image stand for it."""
+    version = assertion.badge_version
     state = [
         TEMPLATE_VERSION,
         str(assertion.pk),
@@ -92,11 +94,12 @@ def cache_key(assertion, *, now) -> str:
         assertion.expires_on.isoformat() if assertion.expires_on else None,
         assertion.revoked_at.isoformat() if assertion.revoked_at else None,
         assertion.revocation_reason,
-        badge.updated_at.isoformat(),
-        badge.issuer.name,
-        badge.issuer.url,
-        badge.course.title,
-        str(badge.course.lineage),
+        str(version.pk),
+        version.image.name,
+        version.issuer_name,
+        version.issuer_url,
+        version.course.title,
+        str(version.course.lineage),
     ]
     digest = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:40]
     return f"certificate:{assertion.pk}:{digest}"
@@ -113,7 +116,7 @@ def certificate_pdf(assertion, *, now) -> bytes:
 
 
 def certificate_filename(assertion) -> str:
-    name = slugify(assertion.badge_class.name)[:60] or "badge"
+    name = slugify(assertion.badge_version.name)[:60] or "badge"
     return f"certificate-{name}-{str(assertion.pk)[:8]}.pdf"
 
 
@@ -135,9 +138,7 @@ def render_seconds(assertion, *, runs=5, now=None) -> list[float]:
 def report_render_time(runs=5):
     from .models import Assertion
 
-    assertion = Assertion.objects.select_related(
-        "badge_class__issuer", "badge_class__course"
-    ).first()
+    assertion = Assertion.objects.select_related("badge_version__badge_class__course").first()
     if assertion is None:
         print("No issued badge to render: run manage.py seed_demo first.")
         return None

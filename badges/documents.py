@@ -7,7 +7,7 @@ lists under "Public URLs".
 from django.conf import settings
 from django.urls import reverse
 
-from .models import Assertion, BadgeClass, Issuer
+from .models import Assertion, BadgeClassVersion, Issuer
 from .openbadges import ob2
 
 EU_CONTEXT_PATH = "/public/contexts/eu-microcredential-v1.json"
@@ -77,18 +77,18 @@ def issuer_data(issuer: Issuer) -> ob2.IssuerData:
     )
 
 
-def _eu_extension(badge: BadgeClass) -> ob2.ExtensionData:
+def _eu_extension(version: BadgeClassVersion) -> ob2.ExtensionData:
     properties = {
-        "ectsCredits": badge.ects_credits,
-        "awardingBody": badge.issuer.name,
-        "assessmentType": badge.assessment_type,
-        "participationForm": badge.participation_form,
-        "qualityAssurance": badge.quality_assurance,
+        "ectsCredits": version.ects_credits,
+        "awardingBody": version.issuer_name,
+        "assessmentType": version.assessment_type,
+        "participationForm": version.participation_form,
+        "qualityAssurance": version.quality_assurance,
     }
-    if badge.eqf_level:
-        properties["eqfLevel"] = badge.eqf_level
-    if badge.hours:
-        properties["notionalWorkloadHours"] = float(badge.hours)
+    if version.eqf_level:
+        properties["eqfLevel"] = version.eqf_level
+    if version.hours:
+        properties["notionalWorkloadHours"] = float(version.hours)
     return ob2.ExtensionData(
         context_url=eu_context_url(),
         types=("EUMicroCredentialExtension",),
@@ -96,28 +96,33 @@ def _eu_extension(badge: BadgeClass) -> ob2.ExtensionData:
     )
 
 
-def badge_class_data(badge: BadgeClass) -> ob2.BadgeClassData:
+def badge_class_data(version: BadgeClassVersion) -> ob2.BadgeClassData:
+    """The OB 2.0 BadgeClass of a version of a badge design: what the badges issued from it
+    say, frozen (its URL is the version's; version 1's is the badge class's own id)."""
     return ob2.BadgeClassData(
-        id=absolute("badges:badge_class", badge.pk),
-        issuer_id=absolute("badges:issuer", badge.issuer_id),
-        name=badge.name,
-        description=badge.description,
-        image=absolute("badges:badge_class_image", badge.pk),
-        criteria_url=settings.SITE_URL + f"/courses/{badge.course.lineage}/",
-        criteria_narrative=badge.criteria_narrative,
-        alignments=tuple(ob2.AlignmentData(**a) for a in badge.alignments),
-        tags=tuple(badge.tags),
-        extensions={EU_EXTENSION: _eu_extension(badge)},
+        id=absolute("badges:badge_class", version.pk),
+        issuer_id=absolute("badges:issuer", version.issuer_id),
+        name=version.name,
+        description=version.description,
+        image=absolute("badges:badge_class_image", version.pk),
+        criteria_url=settings.SITE_URL + f"/courses/{version.course.lineage}/",
+        criteria_narrative=version.criteria_narrative,
+        alignments=tuple(ob2.AlignmentData(**a) for a in version.alignments),
+        tags=tuple(version.tags),
+        extensions={EU_EXTENSION: _eu_extension(version)},
     )
 
 
 def assertion_data(assertion: Assertion) -> ob2.AssertionData:
+    """The hosted assertion: its BadgeClass is the version it was issued from; its narrative,
+    written at issue from the record, says which outcomes were demonstrated by assessment and,
+    for an award by decision of the centre, that and why."""
     revocation = None
     if assertion.revoked_at:
         revocation = ob2.RevocationData(reason=assertion.revocation_reason)
     return ob2.AssertionData(
         id=absolute("badges:assertion", assertion.pk),
-        badge_id=absolute("badges:badge_class", assertion.badge_class_id),
+        badge_id=absolute("badges:badge_class", assertion.badge_version_id),
         recipient_email=assertion.recipient_email,
         salt=assertion.salt,
         issued_on=assertion.issued_on,
@@ -133,8 +138,8 @@ def issuer_json(issuer):
     return ob2.issuer_json(issuer_data(issuer))
 
 
-def badge_class_json(badge):
-    return ob2.badgeclass_json(badge_class_data(badge))
+def badge_class_json(version):
+    return ob2.badgeclass_json(badge_class_data(version))
 
 
 def assertion_json(assertion):

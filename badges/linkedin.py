@@ -44,10 +44,10 @@ def add_to_profile_url(
 def add_to_profile_url_for(assertion, *, verification_url: str) -> str:
     """The link for one issued badge: its verification page is the credential URL, so whoever
     follows it from LinkedIn sees the badge's status as it is now."""
-    badge = assertion.badge_class
+    version = assertion.badge_version  # the badge as issued
     return add_to_profile_url(
-        name=badge.name,
-        organization_name=badge.issuer.name,
+        name=version.name,
+        organization_name=version.issuer_name,
         organization_id=getattr(settings, "LINKEDIN_ORGANIZATION_ID", None),
         issued_on=assertion.issued_on,
         expires_on=assertion.expires_on,

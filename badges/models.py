@@ -8,7 +8,10 @@ VC-JWT), its entry in a revocation status list, and the issuer key that signed i
 are kept encrypted (``badges/keys.py``); no model method ever returns a private key.
 """
 
+import copy
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -68,6 +71,16 @@ class BadgeClass(models.Model):
     quality_assurance = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The newest frozen version of this design (BadgeClassVersion): what issuance compares the
+    # design with, loaded with the badge class so the comparison costs no query.
+    latest_version = models.ForeignKey(
+        "BadgeClassVersion",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name_plural = "badge classes"
@@ -75,6 +88,143 @@ class BadgeClass(models.Model):
 
     def __str__(self):
         return self.name
+
+    def design(self) -> dict:
+        """What an issued badge says of its design, as a version keeps it (see DESIGN_FIELDS)."""
+        return design_of(self, issuer=self.issuer)
+
+
+# What a badge says at issue and keeps for ever: the design fields of BadgeClass, and the issuer
+# as it was (the awarding body). A version holds these frozen.
+DESIGN_FIELDS = (
+    "name", "description", "image", "criteria_narrative", "level", "tags", "alignments",
+    "expires_after_months", "expires_on", "issue_mode", "message", "ects_credits", "eqf_level",
+    "hours", "assessment_type", "participation_form", "quality_assurance",
+)  # fmt: skip
+ISSUER_FIELDS = ("name", "url", "email", "description", "image")
+
+
+def _comparable(value):
+    """A field value as plain data, so a badge class and a version compare equal field by field
+    (a file by its stored name, a Decimal by its value, a date by its ISO form)."""
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
+        return value.name or ""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def design_of(source, *, issuer) -> dict:
+    """The design of a badge class (or of a version, with its frozen issuer) as plain data."""
+    design = {name: _comparable(getattr(source, name)) for name in DESIGN_FIELDS}
+    design.update({f"issuer_{name}": _comparable(getattr(issuer, name)) for name in ISSUER_FIELDS})
+    return design
+
+
+class BadgeClassVersion(models.Model):
+    """A badge class's design as badges were issued from it, frozen (DESIGN.md, "Badges").
+
+    Its id is the OB 2.0 BadgeClass URL (``/public/badges/<id>``) and the OB 3.0 achievement id
+    of every badge issued from it; version 1 has the badge class's own id, so the URLs published
+    before versions existed stay the same. Issuance compares the badge class's design with its
+    latest version (services.badge_version_current): a version no badge uses yet is brought up to
+    date in place, a used one is never changed again and a new version follows it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The design fields, as on BadgeClass.
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    image = models.FileField(upload_to="badges/", max_length=255)
+    criteria_narrative = models.TextField()
+    level = models.CharField(max_length=30, choices=list(rules.BADGE_LEVELS.items()))
+    tags = models.JSONField(default=list, blank=True)
+    alignments = models.JSONField(default=list)
+    expires_after_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    issue_mode = models.CharField(max_length=10, choices=BadgeClass.IssueMode.choices)
+    message = models.TextField("congratulatory message", blank=True)
+    ects_credits = models.PositiveSmallIntegerField()
+    eqf_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    assessment_type = models.CharField(max_length=300, blank=True)
+    participation_form = models.CharField(max_length=100, blank=True)
+    quality_assurance = models.TextField(blank=True)
+    # The issuer as it was: the awarding body the badge names (its OB 2.0 profile URL is the
+    # issuer's id, which never changes).
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="+")
+    issuer_name = models.CharField(max_length=200)
+    issuer_url = models.URLField()
+    issuer_email = models.EmailField()
+    issuer_description = models.TextField(blank=True)
+    issuer_image = models.FileField(upload_to="issuers/", blank=True, max_length=255)
+
+    class Meta:
+        ordering = ["badge_class", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge_class", "number"], name="badge_version_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (version {self.number})"
+
+    @property
+    def course(self):
+        return self.badge_class.course
+
+    def design(self) -> dict:
+        return design_of(self, issuer=self.frozen_issuer)
+
+    @property
+    def frozen_issuer(self) -> "FrozenIssuer":
+        return FrozenIssuer(
+            pk=self.issuer_id,
+            name=self.issuer_name,
+            url=self.issuer_url,
+            email=self.issuer_email,
+            description=self.issuer_description,
+            image=self.issuer_image,
+        )
+
+    def set_design(self, design_source: BadgeClass) -> None:
+        """Copy the badge class's current design (and its issuer as it is now) into this one."""
+        for name in DESIGN_FIELDS:
+            setattr(self, name, _stored(getattr(design_source, name)))
+        issuer = design_source.issuer
+        self.issuer_id = issuer.pk
+        for name in ISSUER_FIELDS:
+            setattr(self, f"issuer_{name}", _stored(getattr(issuer, name)))
+
+
+def _stored(value):
+    # A file is copied by its stored name: assigning another instance's FieldFile would re-bind
+    # that object to this instance.
+    if hasattr(value, "name") and hasattr(value, "storage"):
+        return value.name or ""
+    return copy.deepcopy(value)
+
+
+@dataclass(frozen=True)
+class FrozenIssuer:
+    """The issuer as a version keeps it; reads like an Issuer (pk, name, url, …)."""
+
+    pk: object
+    name: str
+    url: str
+    email: str
+    description: str
+    image: object
+
+    @property
+    def id(self):
+        return self.pk
 
 
 class Assertion(models.Model):
@@ -86,6 +236,13 @@ class Assertion(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="assertions")
+    # What the badge says, frozen at issue: the version of the design it was issued from, and
+    # per learning outcome whether (and by which assessments) the learner demonstrated it
+    # (assessments.selectors.outcomes_demonstrated, OutcomeResults.as_json()).
+    badge_version = models.ForeignKey(
+        BadgeClassVersion, on_delete=models.PROTECT, related_name="assertions"
+    )
+    outcome_results = models.JSONField(default=list, blank=True)
     enrollment = models.OneToOneField(
         "courses.Enrollment", on_delete=models.PROTECT, related_name="assertion"
     )
@@ -189,6 +346,11 @@ class Assertion(models.Model):
     @property
     def has_credential(self):
         return bool(self.credential_json)
+
+    @property
+    def by_decision(self) -> bool:
+        """Awarded by decision of the centre (an override with its recorded reason)."""
+        return bool(self.override_reason)
 
 
 class SigningKey(models.Model):

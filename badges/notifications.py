@@ -12,8 +12,9 @@ def badge_issued_notify(*, assertion_ids) -> int:
     assertions = Assertion.objects.filter(pk__in=assertion_ids, revoked_at__isnull=True)
     # One query for a whole batch: what the e-mail shows comes joined, the signed credentials
     # (the largest columns) stay in the database.
-    assertions = assertions.select_related("badge_class__issuer", "recipient").defer(
-        "credential_json", "credential_jwt", "evidence", "narrative"
+    # What the e-mail says is the badge as issued: its frozen version, not today's design.
+    assertions = assertions.select_related("badge_version", "recipient").defer(
+        "credential_json", "credential_jwt", "evidence", "narrative", "outcome_results"
     )
     backpack = settings.SITE_URL + reverse("badges:backpack")
     messages = []
@@ -21,10 +22,10 @@ def badge_issued_notify(*, assertion_ids) -> int:
         link = settings.SITE_URL + reverse("badges:assertion", args=[assertion.pk])
         body = render_to_string(
             "badges/email/issued.txt",
-            {"assertion": assertion, "badge": assertion.badge_class, "link": link,
+            {"assertion": assertion, "badge": assertion.badge_version, "link": link,
              "backpack": backpack,
              "SITE_NAME": settings.SITE_NAME},
         )  # fmt: skip
-        subject = f"Your badge: {assertion.badge_class.name}"
+        subject = f"Your badge: {assertion.badge_version.name}"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [assertion.recipient.email]))
     return send_mass_mail(messages, fail_silently=False)

@@ -5,12 +5,13 @@ the page costs a query and a template; a kept copy costs one Redis round trip (B
 What keeps a copy from ever being stale:
 
 - A *generation* token in the cache stands for "everything public as it is now". Any change a
-  public document shows — a badge revoked, a badge design, issuer, course or signing key saved,
-  credentials re-signed — replaces the token once the change commits (`invalidate`, called by the
-  receivers in apps.py and by the services that write in bulk), at once and again when the
-  change commits. A copy is served only if it was made under the current token, so every older
-  copy is dropped at once; the token is read before the database, so a copy built from rows read
-  before the commit carries an old token and is never served after it.
+  public document shows — a badge revoked, a badge design or one of its versions, issuer,
+  course or signing key saved, credentials re-signed — replaces the token once the change
+  commits (`invalidate`, called by the receivers in apps.py and by the services that write in
+  bulk), at once and again when the change commits. A copy is served only if it was made
+  under the current token, so every older copy is dropped at once; the token is read before
+  the database, so a copy built from rows read before the commit carries an old token and is
+  never served after it.
 - Only visitors who are not signed in (no session cookie, no pending message) are served from,
   or stored to, the cache, and nothing that sets a cookie is stored: a signed-in visitor's page
   shows their name. Copies are keyed by the site's address and a format number, so a moved

@@ -6,7 +6,7 @@ number of outcomes, evidence items or badges.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -17,11 +17,13 @@ from django.urls import reverse
 
 from courses import rules
 
-from . import documents
-from .models import Assertion, BadgeClass
+from . import documents, record
+from .models import Assertion, BadgeClass, BadgeClassVersion
 
 STATUS_WORDS = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}
-_RELATED = ("badge_class__issuer", "badge_class__course")
+# What an issued badge's pages show comes from its frozen record: the version it was issued
+# from (with the issuer as it was), joined in the same query as the assertion.
+_RELATED = ("badge_version__badge_class__course",)
 
 
 # --- Queries --------------------------------------------------------------------------------
@@ -33,12 +35,17 @@ def assertion_public(pk) -> Assertion:
 
 
 def issuer_badge_classes(issuer) -> list[BadgeClass]:
-    """The badges an issuer awards (never who earned them)."""
+    """The badges an issuer awards (never who earned them); each links to its latest version."""
     return list(
         BadgeClass.objects.filter(issuer=issuer).only(
-            "id", "name", "description", "level", "ects_credits", "issuer_id"
+            "id", "name", "description", "level", "ects_credits", "issuer_id", "latest_version_id"
         )
     )
+
+
+def badge_version_public(pk) -> BadgeClassVersion:
+    """A badge design's version by its public id (the OB 2.0 BadgeClass URL), 404 if none."""
+    return get_object_or_404(BadgeClassVersion.objects.select_related("badge_class__course"), pk=pk)
 
 
 def learner_badges(user) -> list[Assertion]:
@@ -49,7 +56,9 @@ def learner_badges(user) -> list[Assertion]:
 def own_assertion(*, user, pk) -> Assertion:
     """One of the signed-in learner's own badges; someone else's is a 404, not a 403, so its
     existence is not confirmed to them."""
-    return get_object_or_404(Assertion, pk=pk, recipient=user)
+    return get_object_or_404(
+        Assertion.objects.select_related("badge_version"), pk=pk, recipient=user
+    )
 
 
 def profile_owner(public_id):
@@ -62,7 +71,7 @@ def profile_badges(user) -> list[Assertion]:
     return list(
         Assertion.objects.filter(
             recipient=user, hidden=False, revoked_at__isnull=True
-        ).select_related("badge_class__issuer")
+        ).select_related("badge_version")
     )
 
 
@@ -108,7 +117,7 @@ def is_web_link(url) -> bool:
 
 def assertion_links(assertion) -> Links:
     pk = str(assertion.pk)
-    badge = assertion.badge_class
+    version = assertion.badge_version
     image = reverse("badges:assertion_image", args=[pk])
     return Links(
         verification=documents.absolute("badges:assertion", pk),
@@ -116,23 +125,47 @@ def assertion_links(assertion) -> Links:
         image=image,
         image_download=f"{image}?download=1",
         certificate=reverse("badges:certificate", args=[pk]),
-        badge_class=reverse("badges:badge_class", args=[str(badge.pk)]),
-        badge_image=reverse("badges:badge_class_image", args=[str(badge.pk)]),
-        issuer=reverse("badges:issuer", args=[str(badge.issuer_id)]),
-        course=reverse("catalogue:course", args=[badge.course.lineage]),
+        badge_class=reverse("badges:badge_class", args=[str(version.pk)]),
+        badge_image=reverse("badges:badge_class_image", args=[str(version.pk)]),
+        issuer=reverse("badges:issuer", args=[str(version.issuer_id)]),
+        course=reverse("catalogue:course", args=[version.course.lineage]),
     )
 
 
-def outcomes(badge) -> list[dict]:
-    """The learning outcomes the badge certifies, from its alignments (one per outcome)."""
+def outcomes(version) -> list[dict]:
+    """The learning outcomes a badge design certifies, from its alignments (one per outcome)."""
     return [
         {
             "code": a.get("target_code", ""),
             "text": a.get("target_description") or a.get("target_name", ""),
             "url": a.get("target_url") if is_web_link(a.get("target_url")) else None,
         }
-        for a in badge.alignments
+        for a in version.alignments
     ]
+
+
+def outcome_results(assertion) -> list[dict]:
+    """Per learning outcome, as frozen at issue: its code and text, whether it was demonstrated
+    by assessment, and by which assessments ("Task 1, 3 March 2026")."""
+    return [
+        {
+            "code": r.get("code", ""),
+            "text": r.get("text", ""),
+            "demonstrated": bool(r.get("demonstrated")),
+            "demonstrated_by": [
+                {"title": d.get("title", ""), "assessed_on": _date(d.get("assessed_on"))}
+                for d in r.get("demonstrated_by", [])
+            ],
+        }
+        for r in assertion.outcome_results
+    ]
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def evidence(assertion) -> list[dict]:
@@ -152,67 +185,85 @@ def _number(value) -> str:
     return str(value)
 
 
-def eu_elements(badge) -> list[Element]:
-    """The EU mandatory elements that the badge class holds (Council Recommendation 2022/C
-    243/02, Annex I, part I); title, date of issue and outcomes are shown in their own places."""
+def eu_elements(version) -> list[Element]:
+    """The EU mandatory elements that a badge design version holds (Council Recommendation
+    2022/C 243/02, Annex I, part I); title, date of issue and outcomes are shown in their own
+    places. The awarding body is the issuer as the version froze it."""
     labels = rules.EU_MANDATORY_ELEMENTS
     not_stated = "Not stated"
-    credits = badge.ects_credits
+    credits = version.ects_credits
     return [
-        Element(labels["awarding_body"], badge.issuer.name),
+        Element(labels["awarding_body"], version.issuer_name),
         Element(
             "Workload (ECTS credits)",
             f"{credits} ECTS credit{'s' if credits != 1 else ''}" if credits else not_stated,
         ),
         Element(
             "Notional learning hours",
-            f"{_number(badge.hours)} hours" if badge.hours else not_stated,
+            f"{_number(version.hours)} hours" if version.hours else not_stated,
         ),
-        Element("Level (EQF)", f"EQF level {badge.eqf_level}" if badge.eqf_level else not_stated),
-        Element(labels["assessment_type"], badge.assessment_type or not_stated),
-        Element(labels["participation_form"], badge.participation_form or not_stated),
-        Element(labels["quality_assurance"], badge.quality_assurance or not_stated),
+        Element(
+            "Level (EQF)", f"EQF level {version.eqf_level}" if version.eqf_level else not_stated
+        ),
+        Element(labels["assessment_type"], version.assessment_type or not_stated),
+        Element(labels["participation_form"], version.participation_form or not_stated),
+        Element(labels["quality_assurance"], version.quality_assurance or not_stated),
     ]
 
 
 @dataclass(frozen=True)
 class AssertionView:
-    """One issued badge as its pages show it."""
+    """One issued badge as its pages show it: everything from its frozen record."""
 
     assertion: Assertion
-    badge: BadgeClass
+    badge: BadgeClassVersion  # the version it was issued from
+    issuer: object  # the issuer as that version froze it (name, url, …)
     status: Status
     links: Links
-    outcomes: list
+    outcomes: list  # per outcome: code, text, demonstrated, demonstrated_by
     evidence: list
     eu_elements: list
     level: str
+    every_outcome_demonstrated: bool
+    by_decision: bool  # awarded by decision of the centre ("Issue anyway")
+    decision: str  # "Awarded by decision of the centre", or ""
+    outcomes_sentence: str
 
 
 def assertion_view(assertion, *, now) -> AssertionView:
-    badge = assertion.badge_class
+    version = assertion.badge_version
+    results = assertion.outcome_results
     return AssertionView(
         assertion=assertion,
-        badge=badge,
+        badge=version,
+        issuer=version.frozen_issuer,
         status=status_of(assertion, now),
         links=assertion_links(assertion),
-        outcomes=outcomes(badge),
+        outcomes=outcome_results(assertion),
         evidence=evidence(assertion),
-        eu_elements=eu_elements(badge),
-        level=rules.BADGE_LEVELS.get(badge.level, badge.level),
+        eu_elements=eu_elements(version),
+        level=rules.BADGE_LEVELS.get(version.level, version.level),
+        every_outcome_demonstrated=record.every_outcome_demonstrated(results),
+        by_decision=assertion.by_decision,
+        decision=record.DECISION if assertion.by_decision else "",
+        outcomes_sentence=record.outcomes_sentence(results),
     )
 
 
-def badge_class_view(badge) -> dict:
+def badge_class_view(version) -> dict:
+    """The public page of a badge design version (``/public/badges/<id>``)."""
     return {
-        "badge": badge,
-        "outcomes": outcomes(badge),
-        "eu_elements": eu_elements(badge),
-        "level": rules.BADGE_LEVELS.get(badge.level, badge.level),
-        "json_url": reverse("badges:badge_class", kwargs={"pk": str(badge.pk), "suffix": ".json"}),
-        "image_url": reverse("badges:badge_class_image", args=[str(badge.pk)]),
-        "issuer_url": reverse("badges:issuer", args=[str(badge.issuer_id)]),
-        "course_url": reverse("catalogue:course", args=[badge.course.lineage]),
+        "badge": version,
+        "issuer": version.frozen_issuer,
+        "outcomes": outcomes(version),
+        "eu_elements": eu_elements(version),
+        "level": rules.BADGE_LEVELS.get(version.level, version.level),
+        "json_url": reverse(
+            "badges:badge_class", kwargs={"pk": str(version.pk), "suffix": ".json"}
+        ),
+        "image_url": reverse("badges:badge_class_image", args=[str(version.pk)]),
+        "issuer_url": reverse("badges:issuer", args=[str(version.issuer_id)]),
+        "course_url": reverse("catalogue:course", args=[version.course.lineage]),
     }
 
 

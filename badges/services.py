@@ -6,6 +6,7 @@ the assertion that exists (STYLE.md, rules 4 and 5). Every assertion is stored w
 Open Badges 3.0 credential (credentials.py) and its revocation status entry (status.py).
 """
 
+import copy
 import logging
 import re
 import secrets
@@ -13,18 +14,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.access import require_leads_admin
-from assessments.models import Assessment, AssessmentRecord, RubricCriterion
+from accounts.audit import audit_record, field_changes
+from assessments.selectors import numbered_outcomes, outcomes_demonstrated
 from courses import rules
-from courses.models import LIVE_STATUSES, CourseStatus, Enrollment, LearningOutcome
+from courses.models import LIVE_STATUSES, CourseStatus, Enrollment
 
-from . import credentials, public_cache, status
+from . import credentials, keys, public_cache, record, status
 from .images import default_badge_image
-from .models import Assertion, BadgeClass, Issuer, SigningKey
+from .models import Assertion, BadgeClass, BadgeClassVersion, Issuer, SigningKey
 from .openbadges.ob2 import hash_recipient
 
 log = logging.getLogger(__name__)
@@ -71,17 +73,18 @@ def criteria_narrative(course) -> str:
 
 
 def alignments_for(course) -> list[dict]:
-    """One OB alignment per learning outcome, pointing at the outcome on the catalogue page."""
+    """One OB alignment per learning outcome, pointing at the outcome on the catalogue page,
+    coded as assessments numbers them (LO1, LO2, …)."""
     base = f"{settings.SITE_URL}/courses/{course.lineage}/"
     return [
         {
-            "target_name": f"LO{i + 1}: {o.text}"[:200],
-            "target_url": f"{base}#outcome-{i + 1}",
+            "target_name": f"{code}: {o.text}"[:200],
+            "target_url": f"{base}#outcome-{code[2:]}",
             "target_description": o.text,
             "target_framework": f"{course.title} learning outcomes",
-            "target_code": f"LO{i + 1}",
+            "target_code": code,
         }
-        for i, o in enumerate(course.outcomes.all())
+        for code, o in numbered_outcomes([course.pk])[course.pk]
     ]
 
 
@@ -125,23 +128,159 @@ def badge_class_create(*, course, acting_user, image=None, **overrides) -> Badge
         setattr(badge, field, value)
     badge.image = image or default_badge_image(name=name, level=level)
     badge.save()
+    # Version 1 at once, with the badge class's own id: its public page works before anything
+    # is issued, and its URL is the one the first badges will carry.
+    version = _version_of(badge, number=1, pk=badge.pk)
+    version.save()
+    BadgeClass.objects.filter(pk=badge.pk).update(latest_version=version)
+    badge.latest_version = version
     return badge
 
 
 def badge_class_for_enrollment(enrollment) -> BadgeClass | None:
-    return BadgeClass.objects.filter(course_id=enrollment.offering.course_id).first()
+    return (
+        BadgeClass.objects.filter(course_id=enrollment.offering.course_id)
+        .select_related("issuer", "course")
+        .first()
+    )
+
+
+# --- Versions: what an issued badge keeps -----------------------------------------------------
+
+
+def _version_of(badge, *, number, pk=None) -> BadgeClassVersion:
+    version = BadgeClassVersion(badge_class=badge, number=number)
+    if pk is not None:
+        version.pk = pk
+    version.set_design(badge)
+    return version
+
+
+def _versions_for_issue(version_ids) -> dict:
+    """The versions issuance will use, read so they cannot change until it commits.
+
+    On PostgreSQL they are read FOR KEY SHARE: parallel issuers share the lock, and the only
+    writer of a version (bringing an unused one up to date, below) takes FOR UPDATE, so it never
+    changes a version a badge being issued right now was composed from."""
+    ids = [str(pk) for pk in version_ids]
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(BadgeClassVersion._meta.db_table)
+        # Django has no FOR KEY SHARE; the table name is our own, the ids are parameters.
+        found = BadgeClassVersion.objects.raw(
+            f"SELECT * FROM {table} WHERE id = ANY(%s::uuid[]) FOR KEY SHARE",  # noqa: S608
+            [ids],
+        )
+    else:
+        found = BadgeClassVersion.objects.filter(pk__in=ids)
+    return {v.pk: v for v in found}
+
+
+def _version_renewed(badge) -> BadgeClassVersion:
+    """The badge class's design has changed since its latest version: bring that version up to
+    date when no badge uses it, or start the next one. Serialised per badge class."""
+    # FOR NO KEY UPDATE: issuers' foreign-key checks (FOR KEY SHARE) on the row do not wait.
+    badge = (
+        BadgeClass.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("issuer", "course")
+        .get(pk=badge.pk)
+    )
+    latest = (
+        BadgeClassVersion.objects.filter(pk=badge.latest_version_id).first()
+        if badge.latest_version_id
+        else None
+    )
+    if latest is not None and latest.design() == badge.design():
+        _versions_for_issue([latest.pk])
+        return latest
+    if latest is None:
+        taken = BadgeClassVersion.objects.filter(badge_class=badge).count()
+        version = _version_of(badge, number=taken + 1, pk=None if taken else badge.pk)
+    else:
+        # Unused, and no issuer holding it (SKIP LOCKED: one that is issuing from it right now
+        # counts as a use): it may still change. Otherwise it is frozen and a new one follows.
+        unused = (
+            BadgeClassVersion.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=latest.pk)
+            .filter(~Exists(Assertion.objects.filter(badge_version=OuterRef("pk"))))
+            .first()
+        )
+        if unused is not None:
+            unused.set_design(badge)
+            unused.save()
+            return unused
+        version = _version_of(badge, number=latest.number + 1)
+    version.save()
+    BadgeClass.objects.filter(pk=badge.pk).update(latest_version=version)
+    return version
+
+
+def badge_versions_current(badges) -> dict:
+    """{badge class id: the version to issue it from now}, whichever code path last edited the
+    design (the centre's pages, the Django admin, a shell): the latest version when the design
+    is unchanged (one query for the whole batch), otherwise a renewed one (a few per changed
+    badge class, none per badge). Call inside the issuing transaction."""
+    badges = list(badges)
+    versions = _versions_for_issue({b.latest_version_id for b in badges if b.latest_version_id})
+    current = {}
+    for badge in badges:
+        version = versions.get(badge.latest_version_id)
+        if version is None or version.design() != badge.design():
+            version = _version_renewed(badge)
+        version.badge_class = badge  # loaded with its course: composing reads no more rows
+        current[badge.pk] = version
+    return current
+
+
+@transaction.atomic
+def badge_class_update(*, badge, acting_user, **fields) -> BadgeClass:
+    """Change a badge design's presentation: name, description, criteria_narrative, level, tags,
+    image (a checked file), expires_after_months, expires_on, message. Issue mode, alignments and
+    the EU elements follow the approved course version and are not changed here.
+
+    Saves only what differs, and audits it (who, when, each field's old and new value) in the
+    same transaction; a value the model refuses raises ValidationError and records nothing.
+    """
+    editable = {
+        "name", "description", "criteria_narrative", "level", "tags", "image",
+        "expires_after_months", "expires_on", "message",
+    }  # fmt: skip
+    require_leads_admin(acting_user, "edit badge designs")
+    unknown = set(fields) - editable
+    if unknown:
+        raise TypeError(f"Not a field of a badge design: {', '.join(sorted(unknown))}.")
+    badge = BadgeClass.objects.select_for_update().get(pk=badge.pk)
+    before = copy.copy(badge)
+    for name, value in fields.items():
+        setattr(badge, name, value)
+    badge.clean_fields(exclude=[f.name for f in BadgeClass._meta.fields if f.name not in fields])
+    changed = [name for name in fields if getattr(before, name) != getattr(badge, name)]
+    if not changed:
+        return badge
+    badge.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="badge_class.edited",
+        target=badge,
+        summary=f"Edited the badge design “{badge.name}”: "
+        + ", ".join(name.replace("_", " ") for name in changed)
+        + ".",
+        changes=field_changes(before, badge, changed),
+    )
+    return badge
 
 
 # --- Issuing ------------------------------------------------------------------------------------
 
 
-def _expiry(badge, issued):
-    if badge.expires_on:
+def _expiry(version, issued):
+    if version.expires_on:
         return timezone.make_aware(
-            timezone.datetime.combine(badge.expires_on, timezone.datetime.min.time())
+            timezone.datetime.combine(version.expires_on, timezone.datetime.min.time())
         )
-    if badge.expires_after_months:
-        return issued + timedelta(days=round(badge.expires_after_months * 30.44))
+    if version.expires_after_months:
+        return issued + timedelta(days=round(version.expires_after_months * 30.44))
     return None
 
 
@@ -154,65 +293,19 @@ def _plain(text):
     return _CONTROL_CHARACTERS.sub(" ", text)
 
 
-def _evidence(enrollment, records):
-    """Links to the learner's passed summative records (their evidence, where it has a URL)."""
+def _evidence(results):
+    """The learner's passed summative assessments (their evidence, where it has a URL)."""
     items = []
-    for record in records:
+    for passed in results.passed:
         item = {
-            "name": _plain(record.assessment.title),
-            "narrative": f"Passed on {record.assessed_on:%-d %B %Y}"
-            + (f". Feedback: {_plain(record.feedback)}" if record.feedback else "."),
+            "name": _plain(passed.title),
+            "narrative": f"Passed on {passed.assessed_on:%-d %B %Y}"
+            + (f". Feedback: {_plain(passed.feedback)}" if passed.feedback else "."),
         }
-        if record.evidence_url:
-            item["id"] = record.evidence_url
+        if passed.evidence_url:
+            item["id"] = passed.evidence_url
         items.append(item)
     return items
-
-
-def _passed_records(enrollment_ids):
-    records = (
-        AssessmentRecord.objects.filter(
-            enrollment_id__in=enrollment_ids,
-            is_current=True,
-            result=AssessmentRecord.Result.PASS,
-            assessment__purpose="summative",
-        )
-        .select_related("assessment")
-        .order_by("assessment__position")
-    )
-    by_enrollment = {}
-    for record in records:
-        by_enrollment.setdefault(record.enrollment_id, []).append(record)
-    return by_enrollment
-
-
-def _demonstrated_outcomes(enrollments) -> dict[int, set[str]]:
-    """Per enrollment, the codes (LO1, …) of the outcomes its current passed summative records
-    demonstrate: two queries for any number of enrollments, the rule completion uses."""
-    enrollments = list(enrollments)
-    if not enrollments:
-        return {}
-    course_ids = {e.offering.course_id for e in enrollments}
-    codes = {}
-    for course_id, outcome_id in (
-        LearningOutcome.objects.filter(course_id__in=course_ids)
-        .order_by("course", "position", "id")
-        .values_list("course_id", "pk")
-    ):
-        per_course = codes.setdefault(course_id, {})
-        per_course[outcome_id] = f"LO{len(per_course) + 1}"  # as alignments_for numbers them
-    course_of = {e.pk: e.offering.course_id for e in enrollments}
-    demonstrated = {e.pk: set() for e in enrollments}
-    for enrollment_id, outcome_id in RubricCriterion.objects.filter(
-        assessment__records__enrollment_id__in=list(course_of),
-        assessment__records__is_current=True,
-        assessment__records__result=AssessmentRecord.Result.PASS,
-        assessment__purpose=Assessment.Purpose.SUMMATIVE,
-    ).values_list("assessment__records__enrollment_id", "outcome_id"):
-        code = codes.get(course_of[enrollment_id], {}).get(outcome_id)
-        if code:
-            demonstrated[enrollment_id].add(code)
-    return demonstrated
 
 
 def _eligibility_problem(enrollment, badge, *, manual, override_reason):
@@ -233,12 +326,18 @@ def _eligibility_problem(enrollment, badge, *, manual, override_reason):
     return None
 
 
-def _build(enrollment, badge, *, records, acting_user, narrative, override_reason, now):
+def _build(enrollment, badge, version, *, results, acting_user, narrative, override_reason, now):
     learner = enrollment.learner
     salt = secrets.token_hex(16)
     email = learner.email.lower()
+    frozen = results.as_json()
+    # Whole seconds, as credentials carry dates (VC 2.0 §4.9): validFrom, validUntil and the
+    # JWT's nbf and exp then say exactly what the record says.
+    now = now.replace(microsecond=0)
     return Assertion(
         badge_class=badge,
+        badge_version=version,
+        outcome_results=frozen,
         enrollment=enrollment,
         recipient=learner,
         recipient_name=learner.full_name,
@@ -246,15 +345,29 @@ def _build(enrollment, badge, *, records, acting_user, narrative, override_reaso
         salt=salt,
         recipient_hash=hash_recipient(email, salt),
         issued_on=now,
-        expires_on=_expiry(badge, now),
-        narrative=narrative
-        or f"{learner.full_name} completed {badge.course.title} "
-        f"({enrollment.offering.label}) and demonstrated every learning outcome.",
-        evidence=_evidence(enrollment, records),
+        expires_on=_expiry(version, now),
+        narrative=_narrative(narrative, enrollment, badge, frozen, override_reason),
+        evidence=_evidence(results),
         automatic=acting_user is None,
         issued_by=acting_user,
         override_reason=override_reason,
     )
+
+
+def _narrative(given, enrollment, badge, frozen, override_reason):
+    """The issuer's own narrative, or one written from the record; an award by decision always
+    says so, with its reason."""
+    if not given:
+        return record.issued_narrative(
+            learner_name=enrollment.learner.full_name,
+            course_title=badge.course.title,
+            offering_label=enrollment.offering.label,
+            results=frozen,
+            override_reason=override_reason,
+        )
+    if override_reason:
+        return f"{given}\n{record.decision_sentence(override_reason)}"
+    return given
 
 
 def _notify_on_commit(assertion_ids):
@@ -271,12 +384,13 @@ def _notify_on_commit(assertion_ids):
 
 @transaction.atomic
 def assertion_issue(
-    *, enrollment, acting_user=None, narrative="", override_reason=""
+    *, enrollment, acting_user=None, narrative="", override_reason="", now=None
 ) -> tuple[Assertion, bool]:
     """Issue the course's badge for one enrollment. Returns (assertion, created).
 
     `acting_user` None means automatic issuance on completion. A person (the LEADS team) may
-    issue to a learner who has not completed only with a recorded `override_reason`.
+    issue to a learner who has not completed only with a recorded `override_reason`. `now` is
+    the moment of issue (the demo's and the tests' clock; everyone else leaves it out).
     """
     if acting_user is not None:
         require_leads_admin(acting_user, "issue badges")
@@ -296,12 +410,13 @@ def assertion_issue(
     )
     if problem:
         raise IssueRefused(problem + " Give a reason to issue it anyway.")
-    records = _passed_records([enrollment.pk]).get(enrollment.pk, [])
+    results = outcomes_demonstrated([enrollment])[enrollment.pk]
+    version = badge_versions_current([badge])[badge.pk]
     assertion = _build(
-        enrollment, badge, records=records, acting_user=acting_user, narrative=narrative,
-        override_reason=override_reason.strip(), now=timezone.now(),
+        enrollment, badge, version, results=results, acting_user=acting_user,
+        narrative=narrative, override_reason=override_reason.strip(), now=now or timezone.now(),
     )  # fmt: skip
-    credentials.assertions_sign([assertion], demonstrated=_demonstrated_outcomes([enrollment]))
+    credentials.assertions_sign([assertion])
     try:
         with transaction.atomic():
             assertion.save()
@@ -312,7 +427,7 @@ def assertion_issue(
 
 
 @transaction.atomic
-def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> dict:
+def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="", now=None) -> dict:
     """Issue badges to many enrollments in one transaction, with a fixed number of queries.
 
     Enrollments that are not eligible are skipped and reported; ones that already have a badge
@@ -331,9 +446,7 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
             course_id__in={e.offering.course_id for e in enrollments}
         ).select_related("course", "issuer")
     }
-    records = _passed_records([e.pk for e in enrollments])
-    now = timezone.now()
-    to_create, skipped, already = [], [], 0
+    eligible, skipped, already = [], [], 0
     for enrollment in enrollments:
         if enrollment.has_badge:
             already += 1
@@ -349,24 +462,26 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="") -> 
         if problem:
             skipped.append((enrollment.pk, problem))
             continue
-        to_create.append(
-            _build(
-                enrollment,
-                badge,
-                records=records.get(enrollment.pk, []),
-                acting_user=acting_user,
-                narrative=narrative,
-                override_reason="",
-                now=now,
-            )  # fmt: skip
-        )
+        eligible.append((enrollment, badge))
+    results = outcomes_demonstrated([enrollment for enrollment, _ in eligible])
+    versions = badge_versions_current({badge.pk: badge for _, badge in eligible}.values())
+    now = now or timezone.now()
+    to_create = [
+        _build(
+            enrollment,
+            badge,
+            versions[badge.pk],
+            results=results[enrollment.pk],
+            acting_user=acting_user,
+            narrative=narrative,
+            override_reason="",
+            now=now,
+        )  # fmt: skip
+        for enrollment, badge in eligible
+    ]
     # Signed in one batch: one key decryption and one status allocation per issuer, no query
     # per badge; the inserts are the only per-badge database work.
-    failures = credentials.assertions_sign(
-        to_create,
-        demonstrated=_demonstrated_outcomes([a.enrollment for a in to_create]),
-        skip_failures=True,
-    )
+    failures = credentials.assertions_sign(to_create, skip_failures=True)
     if failures:
         unsigned = {a.pk for a, _ in failures}
         to_create = [a for a in to_create if a.pk not in unsigned]
@@ -410,9 +525,8 @@ def assertion_revoke(*, assertion, acting_user, reason) -> Assertion:
 
 
 def _for_signing(queryset):
-    return queryset.select_related(
-        "badge_class__issuer", "badge_class__course", "enrollment__offering"
-    )
+    # The frozen record only (the version and the results kept at issue), never today's rows.
+    return queryset.select_related("badge_version__badge_class__course")
 
 
 @transaction.atomic
@@ -430,9 +544,7 @@ def assertions_sign_missing(*, batch_size=1000) -> int:
         )
         if not batch:
             return signed
-        credentials.assertions_sign(
-            batch, demonstrated=_demonstrated_outcomes([a.enrollment for a in batch])
-        )
+        credentials.assertions_sign(batch)
         Assertion.objects.bulk_update(
             batch,
             ["credential_json", "credential_jwt", "signing_key", "status_list", "status_index"],
@@ -442,6 +554,21 @@ def assertions_sign_missing(*, batch_size=1000) -> int:
             if assertion.revoked_at:
                 status.status_revoke(assertion=assertion)
         signed += len(batch)
+
+
+@transaction.atomic
+def signing_key_compromise(
+    *, signing_key: SigningKey, reason: str, acting_user
+) -> SigningKey | None:
+    """Withdraw a compromised key (keys.signing_key_mark_compromised: audited, replaced when it
+    was active), and re-sign the issuer's status lists with the active key on commit, since the
+    lists it signed no longer verify. Returns the replacement key, if one was made."""
+    replacement = keys.signing_key_mark_compromised(
+        signing_key=signing_key, reason=reason, acting_user=acting_user
+    )
+    issuer_id = signing_key.issuer_id
+    transaction.on_commit(lambda: status.status_lists_republish(issuer_id=issuer_id))
+    return replacement
 
 
 @transaction.atomic
@@ -460,11 +587,7 @@ def assertions_resign(*, signing_key: SigningKey, batch_size=1000) -> int:
         )
         if not batch:
             return resigned
-        credentials.assertions_sign(
-            batch,
-            demonstrated=_demonstrated_outcomes([a.enrollment for a in batch]),
-            reuse_status=True,
-        )
+        credentials.assertions_sign(batch, reuse_status=True)
         Assertion.objects.bulk_update(batch, ["credential_json", "credential_jwt", "signing_key"])
         public_cache.invalidate()  # bulk_update sends no post_save
         resigned += len(batch)

@@ -114,7 +114,7 @@ def set_visibility(request, pk):
     assertion = selectors.own_assertion(user=request.user, pk=pk)
     hidden = request.POST.get("hidden") == "1"
     assertion_set_hidden(assertion=assertion, learner=request.user, hidden=hidden)
-    name = assertion.badge_class.name
+    name = assertion.badge_version.name
     if hidden:
         messages.success(request, f"“{name}” is hidden from your public profile. Its link works.")
     else:

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from courses.models import Course
 
-from . import documents, public_cache, qr, views_pages
-from .models import Assertion, BadgeClass, Issuer
+from . import documents, public_cache, qr, selectors, views_pages
+from .models import Assertion, Issuer
 from .openbadges import baking
 
 JSON_LD = "application/ld+json"
@@ -90,15 +90,17 @@ def issuer(request, pk, suffix=""):
 
 
 def _badge_class(pk):
-    return get_object_or_404(BadgeClass.objects.select_related("issuer", "course"), pk=pk)
+    """A badge design version by its public id: version 1 has the badge class's own id, so
+    every BadgeClass URL ever published answers."""
+    return selectors.badge_version_public(pk)
 
 
 @require_GET
 def badge_class(request, pk, suffix=""):
-    badge = _badge_class(pk)
+    version = _badge_class(pk)
     if wants_json(request, suffix):
-        return _json(request, documents.badge_class_json(badge))
-    return _page(views_pages.badge_class_page(request, badge))
+        return _json(request, documents.badge_class_json(version))
+    return _page(views_pages.badge_class_page(request, version))
 
 
 def _image_type(data):
@@ -115,11 +117,13 @@ def badge_class_image(request, pk):
     return response
 
 
-def _badge_image_bytes(badge):
-    key = f"badge-image:{badge.pk}:{badge.updated_at.timestamp()}"
+def _badge_image_bytes(version):
+    """The image of a badge design version. A version's image changes only while no badge uses
+    it, and then its stored name changes (uploads never overwrite): the name keys the cache."""
+    key = f"badge-image:{version.pk}:{version.image.name}"
     data = cache.get(key)
     if data is None:
-        with badge.image.open("rb") as handle:
+        with version.image.open("rb") as handle:
             data = handle.read()
         cache.set(key, data, 3600)
     return data
@@ -129,7 +133,7 @@ def _public_columns():
     """What the hosted assertion, its page and its image read, and not the rest: the course's
     template text and the signed credentials are most of the bytes of these rows."""
     course_fields = [
-        f"badge_class__course__{f.name}"
+        f"badge_version__badge_class__course__{f.name}"
         for f in Course._meta.concrete_fields
         if f.name not in ("id", "title", "lineage")
     ]
@@ -138,7 +142,7 @@ def _public_columns():
 
 def _assertion(pk):
     return get_object_or_404(
-        Assertion.objects.select_related("badge_class__issuer", "badge_class__course").defer(
+        Assertion.objects.select_related("badge_version__badge_class__course").defer(
             *_public_columns()
         ),
         pk=pk,
@@ -171,15 +175,15 @@ def assertion(request, pk, suffix=""):
 
 def baked_image(assertion_obj) -> bytes:
     """The badge image with this assertion baked in (PNG iTXt or SVG element), cached."""
-    badge = assertion_obj.badge_class
+    version = assertion_obj.badge_version
     key = (
         f"baked:{assertion_obj.pk}:{int(bool(assertion_obj.revoked_at))}:"
-        f"{badge.updated_at.timestamp()}"
+        f"{version.pk}:{version.image.name}"
     )
     data = cache.get(key)
     if data is None:
         document = documents.assertion_json(assertion_obj)
-        image = _badge_image_bytes(assertion_obj.badge_class)
+        image = _badge_image_bytes(version)
         data = baking.bake_hosted_assertion(
             image,
             assertion_id=document["id"],

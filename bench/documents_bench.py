@@ -37,9 +37,7 @@ def run() -> list[Figure]:
     from badges.views_public import _badge_image_bytes
 
     say("Certificates and images: rendering PDFs and baking PNGs")
-    assertion = Assertion.objects.select_related(
-        "badge_class__issuer", "badge_class__course"
-    ).first()
+    assertion = Assertion.objects.select_related("badge_version__badge_class__course").first()
     now = timezone.now()
     certificate.render_pdf("<p>x</p>")  # fonts and WeasyPrint's first-use work
     pdf = _median_seconds(
@@ -47,7 +45,7 @@ def run() -> list[Figure]:
     )
     blank = _median_seconds(lambda: certificate.render_pdf("<p>A one-line page.</p>"), PDF_RUNS)
 
-    image = _badge_image_bytes(assertion.badge_class)
+    image = _badge_image_bytes(assertion.badge_version)
     assert image.startswith(baking.PNG_SIGNATURE), "the bench badge's image is a PNG"
     document = documents.assertion_json(assertion)
     text = json.dumps(document, ensure_ascii=False, sort_keys=True)

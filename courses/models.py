@@ -200,9 +200,14 @@ class Course(models.Model):
 
     @property
     def participation_form(self):
-        """The EU 'form of participation', which follows from the LEADS modality."""
-        key = rules.MODALITY_PARTICIPATION_FORM.get(self.modality)
-        return rules.PARTICIPATION_FORMS.get(key, "")
+        """The EU 'form of participation': the template's modality and in-person teaching
+        (rules.participation_form, the one rule)."""
+        return rules.participation_form(
+            modality=self.modality,
+            in_person_hours=self.in_person_hours,
+            total_hours=self.total_hours,
+            in_person_sessions=sum(1 for u in self.content_units.all() if u.is_in_person),
+        )
 
 
 class LearningOutcome(models.Model):

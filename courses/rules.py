@@ -750,6 +750,33 @@ def check_in_person_sessions(
     ]
 
 
+def participation_form(
+    *,
+    modality: str,
+    in_person_hours: Hours | None = 0,
+    total_hours: Hours | None = 0,
+    in_person_sessions: int = 0,
+) -> str:
+    """The EU element "form of participation in the learning activity", in words, from the
+    approved template: its modality and its in-person teaching ("" when the template says
+    neither).
+
+    In-person teaching decides first: a course with in-person hours or in-person sessions is
+    "Blended (online and on-site)" whatever its online modality is called (an on-campus workshop
+    in a "blended online" course is still on-site participation), and "On-site" when all of its
+    learning hours are in person (face to face). Without any, the modality maps to the EU's
+    words (MODALITY_PARTICIPATION_FORM: every LEADS online modality is "Online"; hybrid, which
+    is in person by definition, is blended).
+    """
+    hours = _dec(in_person_hours or 0)
+    total = _dec(total_hours or 0)
+    if hours > 0 or in_person_sessions > 0:
+        key = "on_site" if total > 0 and hours >= total else "blended"
+    else:
+        key = MODALITY_PARTICIPATION_FORM.get(modality or "", "")
+    return PARTICIPATION_FORMS.get(key, "")
+
+
 # --- Assessment -------------------------------------------------------------------------------
 
 

@@ -43,7 +43,8 @@ COURSES = [
             badge_name="Data Analytics with Python",
             badge_description="The holder can clean, analyse and visualise tabular data with "
             "Python, shown in three notebooks and a dashboard project.",
-            badge_level="intermediate", badge_expiry_months=None, badge_issue_mode="automatic",
+            # Two years: data tools move fast. The demo's first cohort's badges have expired.
+            badge_level="intermediate", badge_expiry_months=24, badge_issue_mode="automatic",
             badge_message="Congratulations! You have shown you can turn raw data into answers.",
             eqf_level=6,
             eu_assessment_type="Practical notebooks and a project, assessed pass/fail",
@@ -128,8 +129,10 @@ COURSES = [
             target_audience="Primary school teachers and teaching assistants.",
             eligibility="Practising or aspiring primary teachers.",
             prerequisites="None.",
+            # An opening workshop on campus: a hybrid course, so its badge says "Blended
+            # (online and on-site)" (rules.participation_form).
             credits=1, teaching_hours=8, self_study_hours=16, other_hours=4,
-            modality="blended", in_person_hours=0,
+            modality="hybrid", in_person_hours=4,
             evidence_required="Two adapted lesson plans with a reflection on their use.",
             resources_note="One instructor and the VLE.", budget_note="Grant-funded.",
             badge_name="Inclusive Classroom Practitioner",
@@ -144,6 +147,7 @@ COURSES = [
             "Design lesson adaptations that remove those barriers.",
         ],
         "units": [
+            ("Opening workshop", True, "AKU Karachi campus, IED", "Week 2"),
             ("What inclusion means", False, "", ""),
             ("Barriers and adaptations", False, "", ""),
             ("Planning inclusive lessons", False, "", ""),

@@ -19,6 +19,8 @@ from courses.services import (
 
 from .people import DEMO_PASSWORD
 
+FIRST_COHORT = "First cohort"
+
 EXTRA_LEARNERS = [
     ("hina.baig@learners.example", "Hina Baig"),
     ("david.otieno@learners.example", "David Otieno"),
@@ -111,6 +113,13 @@ def seed_delivery(people, courses):
         enrollment_create(offering=running, learner=learners[1], acting_user=admin)
     _offering(analytics, admin, "Spring 2027 cohort", today + timedelta(days=60),
               today + timedelta(days=115), [data_leader], capacity=60)  # fmt: skip
+    # The course's first cohort, two and a half years ago: its badge (issued when the cohort
+    # ended, valid for two years, demo/badges.py) has expired.
+    first, new = _offering(analytics, admin, FIRST_COHORT, today - timedelta(days=1000),
+                           today - timedelta(days=945), [data_leader])  # fmt: skip
+    if new:
+        enrollment = enrollment_create(offering=first, learner=learners[8], acting_user=admin)
+        _record(enrollment, plan, 3, data_leader, today - timedelta(days=990))
 
     sql = courses["SQL for Data Analysis"]
     sql = sql.revision_of if sql.revision_of_id else sql

@@ -108,7 +108,12 @@ def labels(snapshot: dict) -> dict:
     return {
         "modality": modality.label if modality else "",
         "badge_level": rules.BADGE_LEVELS.get(snapshot.get("badge_level") or "", ""),
-        "participation_form": rules.PARTICIPATION_FORMS.get(
-            rules.MODALITY_PARTICIPATION_FORM.get(snapshot.get("modality") or "", ""), ""
+        "participation_form": rules.participation_form(
+            modality=snapshot.get("modality") or "",
+            in_person_hours=snapshot.get("in_person_hours") or 0,
+            total_hours=snapshot.get("total_hours") or 0,
+            in_person_sessions=sum(
+                1 for u in snapshot.get("content_units", []) if u.get("is_in_person")
+            ),
         ),
     }

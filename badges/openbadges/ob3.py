@@ -37,6 +37,9 @@ MICRO_CREDENTIAL = "MicroCredential"
 # OB 3.0 §B.2.10 ResultType: "Result" is "the result of an assessment" with free values.
 RESULT_TYPE = "Result"
 PASS, FAIL = "pass", "fail"
+# What a learning outcome's Result says when no passed assessment demonstrated it: the learner
+# may never have been assessed on it (an award by decision of the centre), so never "fail".
+NOT_DEMONSTRATED = "not demonstrated"
 EU_EXTENSION_TYPE = "EUMicroCredentialExtension"
 EU_EXTENSION_PROPERTY = "euMicroCredential"
 
@@ -89,12 +92,13 @@ class AlignmentData:
 
 @dataclass(frozen=True)
 class ResultDescriptionData:
-    """OB 3.0 §B.1.19 ResultDescription: how one learning outcome is graded (pass or fail)."""
+    """OB 3.0 §B.1.19 ResultDescription: how one learning outcome is recorded: ``pass`` when a
+    passed assessment demonstrated it, ``not demonstrated`` otherwise (§B.1.19 allowedValue)."""
 
     id: str
     name: str
     alignment: AlignmentData | None = None
-    allowed_values: tuple[str, ...] = (PASS, FAIL)
+    allowed_values: tuple[str, ...] = (PASS, NOT_DEMONSTRATED)
     required_value: str | None = PASS
     result_type: str = RESULT_TYPE
 
@@ -194,6 +198,9 @@ class CredentialData:
     status: StatusEntryData | None = None
     name: str | None = None
     description: str | None = None
+    # §B.1.3 AchievementSubject ``narrative``: how the achievement was earned, in words (an
+    # award by decision of the centre, with its reason; which outcomes were not demonstrated).
+    subject_narrative: str | None = None
 
 
 # --- Composition ------------------------------------------------------------------------------
@@ -346,6 +353,7 @@ def open_badge_credential(data: CredentialData) -> dict:
             "identifier": [identity_json(data.recipient)],
             "achievement": achievement_json(data.achievement),
             "creditsEarned": data.credits_earned,
+            "narrative": data.subject_narrative,
             "result": [
                 {"type": ["Result"], "resultDescription": r.result_description, "value": r.value}
                 for r in data.results

@@ -142,7 +142,13 @@ def test_the_cache_key_follows_everything_the_certificate_shows():
     key = certificate.cache_key(assertion, now=now)
     assert key.startswith(f"certificate:{assertion.pk}:")
     assert certificate.cache_key(assertion, now=now) == key
+    # A design edit changes nothing an issued badge shows (its version is frozen)…
     badge = assertion.badge_class
     badge.name = "Renamed badge"
     badge.save()
+    assert certificate.cache_key(assertion, now=now) == key
+    # …its status does.
+    assertion = assertion_revoke(
+        assertion=assertion, acting_user=leads_admin(), reason="Issued in error"
+    )
     assert certificate.cache_key(assertion, now=now) != key

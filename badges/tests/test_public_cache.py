@@ -60,13 +60,18 @@ def test_a_revocation_shows_at_once_on_the_page_and_in_the_json(client):
     assert client.get(page_url(assertion) + ".json", **JSON).status_code == 410
 
 
-def test_an_edited_badge_design_shows_at_once(client):
+def test_an_edited_badge_design_never_changes_an_issued_badges_page(client):
+    """An issued badge is a frozen record: its kept copy is dropped on a design edit (the
+    generation changes), and the page built afresh still says what the badge said at issue."""
     assertion = issued_badge()
+    old_name = assertion.badge_version.name
     client.get(page_url(assertion), **HTML)
     badge = assertion.badge_class
     badge.name = "Evidence-based Teaching, Advanced"
     badge.save()
-    assert b"Evidence-based Teaching, Advanced" in client.get(page_url(assertion), **HTML).content
+    body = client.get(page_url(assertion), **HTML).content
+    assert old_name.encode() in body
+    assert b"Evidence-based Teaching, Advanced" not in body
 
 
 def test_someone_signed_in_gets_their_own_page_not_a_visitors_copy(client):

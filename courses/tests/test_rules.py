@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from courses import rules
 from courses.rules import (
     ASSESSMENT_TYPES,
     BADGE_LEVELS,
@@ -740,3 +741,36 @@ def test_today_is_required_and_arguments_keyword_only():
         check_expiry(expiry_date=date(2030, 1, 1))  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         check_hours(3, 20, 40, 10)  # type: ignore[misc]
+
+
+# --- Form of participation (EU element) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ({"modality": "asynchronous"}, "Online"),
+        ({"modality": "self_paced"}, "Online"),
+        ({"modality": "blended"}, "Online"),  # LEADS "blended online" is fully online
+        # Before, the modality alone decided: an on-campus workshop in a "blended" course
+        # still said "Online".
+        ({"modality": "blended", "in_person_sessions": 1}, "Blended (online and on-site)"),
+        (
+            {"modality": "hybrid", "in_person_hours": 4, "total_hours": 28,
+             "in_person_sessions": 1},
+            "Blended (online and on-site)",
+        ),
+        ({"modality": "hybrid"}, "Blended (online and on-site)"),
+        # Face to face: every learning hour in person.
+        (
+            {"modality": "hybrid", "in_person_hours": 28, "total_hours": 28,
+             "in_person_sessions": 3},
+            "On-site",
+        ),
+        ({"modality": ""}, ""),
+    ],
+)  # fmt: skip
+def test_the_form_of_participation_follows_the_modality_and_the_in_person_teaching(
+    template, expected
+):
+    assert rules.participation_form(**template) == expected

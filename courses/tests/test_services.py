@@ -119,3 +119,15 @@ def test_the_leader_confirms_only_completed_learners():
         enrollments_confirm_completion(
             offering=offering, enrollment_ids=[done.pk], acting_user=UserFactory()
         )
+
+
+def test_a_course_with_an_on_campus_workshop_is_not_online():
+    """The badge's EU element follows the approved template's in-person sessions."""
+    from courses.models import ContentUnit
+
+    course = approved_course(modality="blended")
+    assert course.participation_form == "Online"
+    ContentUnit.objects.create(
+        course=course, title="Workshop", is_in_person=True, place="Karachi", timing="Week 2"
+    )
+    assert course.participation_form == "Blended (online and on-site)"

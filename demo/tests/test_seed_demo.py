@@ -26,3 +26,39 @@ def test_every_demo_person_can_sign_in_with_the_printed_password(client):
     for person in PEOPLE:
         assert client.login(username=person.email, password=DEMO_PASSWORD), person.email
         client.logout()
+
+
+def test_the_demo_expired_badge_is_expired_in_every_format_with_a_possible_timeline(client):
+    """Issued through the service on the clock of its day (never altered after signing): after
+    its cohort started and ended, before it expired; every format says expired."""
+    import json
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from badges.models import Assertion
+    from badges.tests.verifying import credential_report, jwt_report
+
+    call_command("seed_demo")
+    now = timezone.now()
+    expired = Assertion.objects.select_related("enrollment__offering").get(
+        expires_on__lt=now, revoked_at=None
+    )
+    offering = expired.enrollment.offering
+    assert offering.starts_on < offering.ends_on < expired.issued_on.date()
+    assert expired.issued_on < expired.expires_on < now
+    # The signed credential and its JWT carry exactly the record's dates.
+    credential = json.loads(expired.credential_json)
+    assert credential["validFrom"] == f"{expired.issued_on:%Y-%m-%dT%H:%M:%SZ}"
+    assert credential["validUntil"] == f"{expired.expires_on.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    payload = expired.credential_jwt.split(".")[1]
+    claims = json.loads(__import__("base64").urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert datetime.fromtimestamp(claims["exp"], UTC) == expired.expires_on
+    assert datetime.fromtimestamp(claims["nbf"], UTC) == expired.issued_on
+    # Every format says expired.
+    assert credential_report(credential).verdict == "expired"
+    assert jwt_report(expired.credential_jwt).verdict == "expired"
+    page = client.get(f"/public/assertions/{expired.pk}", HTTP_ACCEPT="text/html").content.decode()
+    assert "Expired" in page and f"This badge expired on {expired.expires_on:%-d %B %Y}" in page
+    document = client.get(f"/public/assertions/{expired.pk}.json").json()
+    assert datetime.fromisoformat(document["expires"]) == expired.expires_on < now

@@ -1,0 +1,77 @@
+"""What an issued badge says, read from its frozen record (DESIGN.md, "Badges").
+
+An assertion keeps the design version it was issued from (``Assertion.badge_version``) and, per
+learning outcome, whether the learner demonstrated it by assessment (``outcome_results``, the
+``assessments.selectors.outcomes_demonstrated`` answer at issue). Every format of a badge — page,
+PDF, OB 2.0 narrative, OB 3.0 credential — takes its words from here, so they say the same thing
+and only what is true: which outcomes were demonstrated by assessment and which were not, and an
+award by decision of the centre ("Issue anyway") says so, with its recorded reason.
+"""
+
+from collections.abc import Iterable, Mapping
+
+DECISION = "Awarded by decision of the centre"
+
+
+def demonstrated_codes(results: Iterable[Mapping]) -> list[str]:
+    return [r["code"] for r in results if r.get("demonstrated")]
+
+
+def not_demonstrated_codes(results: Iterable[Mapping]) -> list[str]:
+    return [r["code"] for r in results if not r.get("demonstrated")]
+
+
+def every_outcome_demonstrated(results) -> bool:
+    results = list(results)
+    return bool(results) and all(r.get("demonstrated") for r in results)
+
+
+def _codes(codes) -> str:
+    return ", ".join(codes) if codes else "none"
+
+
+def outcomes_sentence(results) -> str:
+    """Which outcomes were demonstrated by assessment and which were not, in one sentence."""
+    results = list(results)
+    if every_outcome_demonstrated(results):
+        return "Every learning outcome was demonstrated by assessment."
+    return (
+        f"Learning outcomes demonstrated by assessment: {_codes(demonstrated_codes(results))}. "
+        f"Not demonstrated by assessment: {_codes(not_demonstrated_codes(results))}."
+    )
+
+
+def decision_sentence(override_reason: str) -> str:
+    return f"{DECISION}. Reason: {override_reason.strip()}"
+
+
+def issued_narrative(*, learner_name, course_title, offering_label, results, override_reason):
+    """The assertion's narrative (OB 2.0 ``narrative``) written at issue from what is true."""
+    results = list(results)
+    if not override_reason and every_outcome_demonstrated(results):
+        return (
+            f"{learner_name} completed {course_title} ({offering_label}) and demonstrated every "
+            "learning outcome in a summative assessment."
+        )
+    lines = []
+    if override_reason:
+        lines.append(
+            f"{learner_name} was awarded this badge for {course_title} ({offering_label}) by "
+            f"decision of the centre. Reason: {override_reason.strip()}"
+        )
+    else:
+        lines.append(f"{learner_name} completed {course_title} ({offering_label}).")
+    lines.append(outcomes_sentence(results))
+    return "\n".join(lines)
+
+
+def credential_narrative(*, results, override_reason) -> str | None:
+    """What the OB 3.0 credential subject's ``narrative`` says (nothing when every outcome was
+    demonstrated by assessment and the badge was earned, not decided). It never names the
+    learner, whom the credential identifies only by a hash."""
+    results = list(results)
+    if not override_reason and every_outcome_demonstrated(results):
+        return None
+    parts = [decision_sentence(override_reason)] if override_reason else []
+    parts.append(outcomes_sentence(results))
+    return "\n".join(parts)
