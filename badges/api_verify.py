@@ -4,10 +4,12 @@ import json
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.parsers import BoundedJSONParser, json_refusal
 
 from .verification import MAX_INPUT_BYTES
 from .views_verify import rate_limited, run
@@ -17,21 +19,35 @@ class CheckSerializer(serializers.Serializer):
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=["pass", "fail", "warn", "unknown"])
     reason = serializers.CharField()
+    code = serializers.CharField(allow_blank=True)
+
+
+class BoundedJSONField(serializers.JSONField):
+    """A JSON value. Sent as a multipart form field it arrives as text, which DRF's JSONField
+    hands to json.loads: it is checked first, as BoundedJSONParser checks a body."""
+
+    default_error_messages = {"costly": "The JSON {refusal}."}
+
+    def to_internal_value(self, data):
+        refusal = json_refusal(data) if isinstance(data, str) else None
+        if refusal:
+            self.fail("costly", refusal=refusal)
+        return super().to_internal_value(data)
 
 
 class VerifyApi(APIView):
     """Verify a badge: a baked image or file (multipart `file`), or JSON with `credential` (an
     object), `text` (JSON, a compact JWT or one of our badge URLs) — plus an optional
-    `recipient_email` to check an OB 2.0 recipient. Nothing is stored or fetched."""
+    `recipient_email` to check who earned it (any format). Nothing is stored or fetched."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(required=False)
         text = serializers.CharField(required=False, allow_blank=True, max_length=MAX_INPUT_BYTES)
-        credential = serializers.JSONField(required=False)
+        credential = BoundedJSONField(required=False)
         recipient_email = serializers.EmailField(required=False, allow_blank=True)
 
         def validate(self, attrs):
@@ -63,10 +79,12 @@ class VerifyApi(APIView):
         summary="Verify a badge or credential",
     )
     def post(self, request):
-        if rate_limited(request, scope="verify-api"):
+        wait = rate_limited(request, scope="verify-api")
+        if wait:
             return Response(
                 {"detail": "Too many verifications from this address; wait a minute."},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(wait)},
             )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

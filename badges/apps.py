@@ -17,16 +17,18 @@ class BadgesConfig(AppConfig):
 
         from courses.models import Course
 
-        from .models import Assertion, BadgeClass, Issuer, SigningKey
+        from .models import Assertion, BadgeClass, BadgeClassVersion, Issuer, SigningKey
         from .public_cache import on_migrate, on_public_change
 
-        for model in (Assertion, BadgeClass, Issuer, SigningKey, Course):
+        # A version saved (a new one, or an unused one brought up to date) changes its public
+        # badge class page and JSON and the issuer page's links.
+        for model in (Assertion, BadgeClass, BadgeClassVersion, Issuer, SigningKey, Course):
             for signal in (post_save, post_delete):
                 signal.connect(on_public_change, sender=model, dispatch_uid=f"public.{model}")
         post_migrate.connect(on_migrate, sender=self, dispatch_uid="public.migrate")
 
         # Our EU extension's JSON-LD context joins the offline loader's shipped contexts, so
         # every verification in this process (the /verify/ page included) can expand it.
-        from .credentials import document_loader
+        from .signing import document_loader
 
         document_loader()

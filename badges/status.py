@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import identifiers, signing
 from .models import Assertion, Issuer, StatusList, StatusListAllocation
 from .openbadges import ob3
 from .openbadges.vc.status_list import MIN_ENTRIES, BitstringStatusList
@@ -176,8 +177,6 @@ def status_list_publish(*, status_list_id, force: bool = False) -> str:
 
     Returns the credential's JSON text. Without ``force`` an up-to-date credential is kept.
     """
-    from . import credentials
-
     status_list = (
         StatusList.objects.select_for_update(no_key=True, of=("self",))
         .select_related("issuer")
@@ -191,13 +190,13 @@ def status_list_publish(*, status_list_id, force: bool = False) -> str:
         text = status_list.credential_json
     else:
         document = ob3.bitstring_status_list_credential(
-            id=credentials.status_list_url(status_list.pk),
-            issuer=credentials.issuer_controller_id(status_list.issuer_id),
+            id=identifiers.status_list_url(status_list.pk),
+            issuer=identifiers.issuer_controller_id(status_list.issuer_id),
             encoded_list=status_list.encoded_list,
             valid_from=timezone.now(),
             purpose=status_list.purpose,
         )
-        signer = credentials.signer_for(status_list.issuer)
+        signer = signing.signer_for(status_list.issuer)
         text = signer.sign_document(document)
         status_list.credential_json = text
         status_list.published_revision = status_list.revision

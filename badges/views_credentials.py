@@ -9,7 +9,7 @@ Shapes (stable, DESIGN.md "Public URLs"; ids are UUIDs):
   (OB 3.0 §Baking: PNG iTXt ``openbadgecredential``, SVG ``<openbadges:credential>``), in the
   badge image's own format, as ``/image`` is for OB 2.0.
 - ``/public/issuers/<id>/keys``: the issuer's controller document (its published Multikeys), which
-  is also the ``issuer.id`` of its credentials (see credentials.py for why it is not
+  is also the ``issuer.id`` of its credentials (see identifiers.py for why it is not
   ``/public/issuers/<id>``, the OB 2.0 profile, which stays as it was).
 - ``/public/status/<id>``: a signed BitstringStatusListCredential, served from the cache.
 - ``/public/contexts/eu-microcredential-ob3-v1.json``: our extension's JSON-LD 1.1 context.
@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from . import credentials, status
+from . import identifiers, signing, status
 from .models import Assertion, Issuer
 from .openbadges import baking
 from .views_public import _badge_image_bytes, _image_type
@@ -62,7 +62,7 @@ def _json_type(request, default=VC_LD_JSON) -> str:
 
 def _signed_assertion(pk) -> Assertion:
     assertion = get_object_or_404(
-        Assertion.objects.only("pk", "credential_json", "credential_jwt", "badge_class"), pk=pk
+        Assertion.objects.only("pk", "credential_json", "credential_jwt"), pk=pk
     )
     if not assertion.credential_json:
         # Issued before OB 3.0 signing and not signed since (manage.py badge_keys sign-missing).
@@ -85,8 +85,8 @@ def credential(request, pk):
 @require_GET
 def credential_image(request, pk):
     assertion = get_object_or_404(
-        Assertion.objects.select_related("badge_class").only(
-            "pk", "credential_json", "badge_class__image", "badge_class__updated_at"
+        Assertion.objects.select_related("badge_version").only(
+            "pk", "credential_json", "badge_version__image"
         ),
         pk=pk,
     )
@@ -96,13 +96,13 @@ def credential_image(request, pk):
     key = f"baked-ob3:{assertion.pk}:{digest}"
     data = cache.get(key)
     if data is None:
-        image = _badge_image_bytes(assertion.badge_class)
+        image = _badge_image_bytes(assertion.badge_version)
         if image.startswith(baking.PNG_SIGNATURE):
             data = baking.bake_png(image, assertion.credential_json, fmt=baking.OB3)
         else:
             data = baking.bake_svg(
                 image,
-                verify=credentials.credential_url(assertion.pk),
+                verify=identifiers.credential_url(assertion.pk),
                 body=assertion.credential_json,
                 fmt=baking.OB3,
             )
@@ -120,9 +120,9 @@ def credential_image(request, pk):
 def issuer_keys(request, pk):
     # Whoever reads our keys is about to canonicalize one of our credentials in this process
     # (the /verify/ page dispatches here in-process): make sure our extension context is served.
-    credentials.document_loader()
+    signing.document_loader()
     issuer = get_object_or_404(Issuer.objects.only("pk"), pk=pk)
-    document = credentials.controller_document(issuer.pk)
+    document = signing.controller_document(issuer.pk)
     body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return _respond(request, body, _json_type(request, default=LD_JSON))
 
@@ -143,5 +143,5 @@ def status_list(request, pk):
 
 @require_GET
 def eu_context_ob3(request):
-    body = json.dumps(credentials.eu_context_document(), sort_keys=True).encode("utf-8")
+    body = json.dumps(signing.eu_context_document(), sort_keys=True).encode("utf-8")
     return _respond(request, body, LD_JSON, cache_control="public, max-age=86400")

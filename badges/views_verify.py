@@ -4,13 +4,12 @@ Uploads are read in memory, size-capped, and never stored. Requests are rate-lim
 """
 
 from django import forms
-from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from accounts.http import posted
-from config.throttling import client_ip
+from config.throttling import client_ip, window_wait
 
 from .verification import MAX_INPUT_BYTES, Report, verify_bytes, verify_text
 from .verification_sources import SiteSources
@@ -32,7 +31,7 @@ class VerifyForm(forms.Form):
     recipient_email = forms.EmailField(
         label="Earner's e-mail address (optional)",
         required=False,
-        help_text="To confirm that an Open Badges 2.0 badge was issued to this person.",
+        help_text="To confirm that the badge was issued to this person (any format).",
     )
 
     def clean(self):
@@ -47,17 +46,10 @@ class VerifyForm(forms.Form):
         return data
 
 
-def rate_limited(request, scope="verify") -> bool:
-    """True once a client has made more than RATE requests in its window."""
+def rate_limited(request, scope="verify") -> int:
+    """0 while a client is within RATE, else the seconds until its window ends (Retry-After)."""
     limit, window = RATE
-    key = f"rate:{scope}:{client_ip(request)}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return window_wait(f"rate:{scope}:{client_ip(request)}", limit=limit, window=window)
 
 
 def run(*, upload=None, text="", recipient_email="") -> Report:
@@ -75,9 +67,12 @@ def verify(request):
     report = None
     status = 200
     if request.method == "POST":
-        if rate_limited(request):
-            return render(request, "badges/verify.html", {"form": form, "limited": True},
-                          status=429)  # fmt: skip
+        wait = rate_limited(request)
+        if wait:
+            response = render(request, "badges/verify.html", {"form": form, "limited": True},
+                              status=429)  # fmt: skip
+            response["Retry-After"] = str(wait)
+            return response
         if form.is_valid():
             data = form.cleaned_data
             report = run(

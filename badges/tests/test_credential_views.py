@@ -10,13 +10,15 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 
-from badges import credentials
+from badges import identifiers, services, signing
 from badges.openbadges import baking
-from badges.services import assertion_revoke
+from badges.services import assertion_issue, assertion_revoke
+from badges.tests.verifying import credential_report, jwt_report
 from courses.tests.factories import leads_admin
 
 from .test_credentials import credential_of, issue_one
 from .test_keys import assert_no_secret
+from .test_services import cohort, complete
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def fetch(client, url, **headers):
 
 def served(client, assertion):
     """(credential, controller document, {context url: context}) as our views serve them."""
-    credential = fetch(client, credentials.credential_url(assertion.pk), **LD).json()
+    credential = fetch(client, identifiers.credential_url(assertion.pk), **LD).json()
     controller = fetch(client, credential["issuer"]["id"], **LD).json()
     contexts = {
         url: fetch(client, url).json()
@@ -76,7 +78,7 @@ def test_the_credential_as_a_vc_jwt(client, issued):
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vc+jwt"
         assert response.content.decode() == issued.credential_jwt
-    assert credentials.credential_jwt_verify(issued.credential_jwt).verified
+    assert jwt_report(issued.credential_jwt).verified
 
 
 def test_a_revoked_badge_keeps_its_credential_and_its_list_says_revoked(
@@ -159,13 +161,15 @@ def test_the_js_verifier_rejects_an_added_undefined_term(client, issued, js_veri
 def test_the_js_verifier_follows_rotation_and_compromise(client, issued, js_verify):
     from badges import keys
 
-    keys.signing_key_rotate(issuer=issued.badge_class.issuer)
+    keys.signing_key_rotate(issuer=issued.badge_class.issuer, acting_user=None)
     later = issue_one()
     for assertion in (issued, later):
         credential, controller, contexts = served(client, assertion)
         result = js_verify(credential, controllers=[controller], contexts=contexts)
         assert result["verified"], result["errors"]
-    keys.signing_key_mark_compromised(signing_key=issued.signing_key, reason="Leaked")
+    services.signing_key_compromise(
+        signing_key=issued.signing_key, reason="Leaked", acting_user=None
+    )
     credential, controller, contexts = served(client, issued)
     assert not js_verify(credential, controllers=[controller], contexts=contexts)["verified"]
 
@@ -241,10 +245,10 @@ def test_our_extension_context_is_served_and_is_what_the_loader_uses(client):
     response = client.get("/public/contexts/eu-microcredential-ob3-v1.json")
     assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
     context = response.json()
-    assert context == credentials.eu_context_document()
+    assert context == signing.eu_context_document()
     assert context["@context"]["@protected"] is True and context["@context"]["@version"] == 1.1
     url = f"{SITE}/public/contexts/eu-microcredential-ob3-v1.json"
-    assert credentials.document_loader().load(url) == context
+    assert signing.document_loader().load(url) == context
 
 
 # --- Baked ------------------------------------------------------------------------------------
@@ -255,21 +259,23 @@ def test_the_baked_png_holds_the_signed_credential(client, issued):
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     text = baking.unbake_png(response.content, fmt=baking.OB3)
     assert text == issued.credential_json
-    assert credentials.credential_verify(json.loads(text)).verified
+    assert credential_report(json.loads(text)).verified
     with pytest.raises(baking.NoBadgeError):  # and no OB 2.0 assertion under the OB 3.0 path
         baking.unbake_png(response.content)
     download = client.get(f"/public/assertions/{issued.pk}/credential/image", {"download": 1})
     assert download["Content-Disposition"].endswith('-ob3.png"')
 
 
-def test_the_baked_svg_holds_the_signed_credential(client, issued):
+def test_the_baked_svg_holds_the_signed_credential(client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
-    badge = issued.badge_class
-    badge.image.save("badge.svg", ContentFile(svg))
+    admin, instructor, plan, _, badge, (first, second) = cohort()
+    badge.image.save("badge.svg", ContentFile(svg))  # the design's image, before issue
+    complete(first, plan, instructor)
+    issued, _ = assertion_issue(enrollment=first)
     response = client.get(f"/public/assertions/{issued.pk}/credential/image")
     assert response["Content-Type"] == "image/svg+xml"
     verify, body = baking.read_svg_badge(response.content, fmt=baking.OB3)
-    assert verify == credentials.credential_url(issued.pk)
+    assert verify == identifiers.credential_url(issued.pk)
     assert body == issued.credential_json
 
 

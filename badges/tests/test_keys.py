@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
-from badges import credentials, keys
+from badges import identifiers, keys, services, signing
 from badges.models import Issuer, SigningKey
 from badges.openbadges.vc import multikey
 from badges.services import issuer_get_default
+from badges.tests.verifying import credential_report
 
 from .test_credentials import credential_of, issue_one
 
@@ -167,7 +168,7 @@ def test_one_active_key_per_issuer_by_the_database():
 def test_rotation_retires_and_keeps_publishing_the_old_key():
     issuer = issuer_get_default()
     first = keys.signing_key_create(issuer=issuer)
-    second = keys.signing_key_rotate(issuer=issuer)
+    second = keys.signing_key_rotate(issuer=issuer, acting_user=None)
     first.refresh_from_db()
     assert first.status == SigningKey.Status.RETIRED and first.retired_at
     assert keys.active_signing_key(issuer) == second
@@ -178,12 +179,14 @@ def test_compromising_the_active_key_replaces_it_and_withdraws_it():
     issuer = issuer_get_default()
     first = keys.signing_key_create(issuer=issuer)
     with pytest.raises(keys.KeyRefused, match="reason"):
-        keys.signing_key_mark_compromised(signing_key=first, reason=" ")
-    replacement = keys.signing_key_mark_compromised(signing_key=first, reason="Laptop stolen")
+        services.signing_key_compromise(signing_key=first, reason=" ", acting_user=None)
+    replacement = services.signing_key_compromise(
+        signing_key=first, reason="Laptop stolen", acting_user=None
+    )
     assert replacement.status == SigningKey.Status.ACTIVE
     assert [k.pk for k in keys.published_keys(issuer.pk)] == [replacement.pk]
     with pytest.raises(keys.KeyRefused, match="already"):
-        keys.signing_key_mark_compromised(signing_key=first, reason="Again")
+        services.signing_key_compromise(signing_key=first, reason="Again", acting_user=None)
 
 
 # --- The command ----------------------------------------------------------------------------------
@@ -205,7 +208,7 @@ def test_the_command_generates_lists_rotates_and_withdraws_keys():
     assert "Now signing with:" in command("rotate")
     listing = command("list")
     assert first.fragment in listing and "retired" in listing and "active" in listing
-    assert credentials.verification_method_id(first) in listing
+    assert identifiers.verification_method_id(first) in listing
     assert_no_secret(listing + generated, first)
     second = SigningKey.objects.get(status="active")
     withdrawn = command("revoke-compromised", second.fragment, "--reason", "Leaked in a log")
@@ -223,7 +226,7 @@ def test_revoke_compromised_with_resign_re_signs_what_the_key_signed():
     assert "Re-signed 1 credential(s)" in out
     assertion.refresh_from_db()
     assert assertion.signing_key != compromised
-    assert credentials.credential_verify(credential_of(assertion)).verified
+    assert credential_report(credential_of(assertion)).verified
 
 
 def test_sign_missing_signs_badges_issued_before_ob3_and_sets_revoked_bits():
@@ -242,9 +245,9 @@ def test_sign_missing_signs_badges_issued_before_ob3_and_sets_revoked_bits():
     assert "Signed 2 credential(s)" in command("sign-missing")
     old.refresh_from_db()
     revoked.refresh_from_db()
-    assert credentials.credential_verify(credential_of(old)).verified
-    problems = credentials.credential_verify(credential_of(revoked)).failed()
-    assert problems["status"].code == "REVOKED"
+    assert credential_report(credential_of(old)).verified
+    problems = credential_report(credential_of(revoked)).failed()
+    assert problems["Revocation"].code == "REVOKED"
     assert "Signed 0 credential(s)" in command("sign-missing")
 
 
@@ -273,5 +276,5 @@ def test_no_private_key_in_the_admin(admin_client):
 def test_repr_and_str_of_a_key_hold_nothing_secret():
     signing_key = keys.signing_key_create(issuer=issuer_get_default())
     assert_no_secret(repr(signing_key) + str(signing_key), signing_key)
-    signer = credentials.signer_for(signing_key.issuer)
+    signer = signing.signer_for(signing_key.issuer)
     assert_no_secret(repr(signer), signing_key)

@@ -107,22 +107,22 @@ def test_feedback_pasted_with_a_control_character_still_gets_a_signed_badge(
 
 
 def test_a_credential_that_cannot_be_signed_holds_back_only_its_own_learner(monkeypatch):
-    from badges import credentials
+    from badges import signing
 
     admin, instructor, plan, offering, _, enrollments = cohort(3, issue_mode="manual")
     for enrollment in enrollments:
         complete(enrollment, plan, instructor)
     ids = [e.pk for e in enrollments]
     enrollments_confirm_completion(offering=offering, enrollment_ids=ids, acting_user=admin)
-    sign, calls = credentials.Signer.sign, []
+    sign, calls = signing.Signer.sign, []
 
     def the_second_does_not_verify(self, document, **kwargs):
         calls.append(document["id"])
         if len(calls) == 2:
-            raise credentials.CredentialNotVerified("it does not verify")
+            raise signing.CredentialNotVerified("it does not verify")
         return sign(self, document, **kwargs)
 
-    monkeypatch.setattr(credentials.Signer, "sign", the_second_does_not_verify)
+    monkeypatch.setattr(signing.Signer, "sign", the_second_does_not_verify)
     result = assertions_issue_bulk(enrollment_ids=ids, acting_user=admin)
     assert result["issued"] == 2
     ((held_back, reason),) = result["skipped"]

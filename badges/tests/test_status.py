@@ -7,10 +7,12 @@ import statistics
 import pytest
 from django.core.cache import cache
 
-from badges import credentials, status
+from badges import signing, status
 from badges.models import StatusList, StatusListAllocation
+from badges.openbadges.vc import eddsa_rdfc_2022
 from badges.openbadges.vc.status_list import BitstringStatusList
 from badges.services import assertion_revoke, issuer_get_default
+from badges.verification_sources import resolve_controller
 from courses.tests.factories import leads_admin
 
 from .test_credentials import credential_of, issue_one
@@ -98,7 +100,10 @@ def test_the_list_is_a_signed_bitstring_status_list_credential():
     assert subject["encodedList"].startswith("u")  # multibase base64url of GZIP
     bits = published_bits(assertion.status_list_id)
     assert len(bits) == 131_072 and not bits.get(assertion.status_index)
-    assert credentials.credential_verify(document).checks[0].ok
+    proof = eddsa_rdfc_2022.verify_credential(
+        document, controllers=resolve_controller, canonicalizer=signing.canonicalizer()
+    )
+    assert proof.verified, proof.errors
 
 
 def test_revocation_flips_the_bit_and_republishes_on_commit(django_capture_on_commit_callbacks):

@@ -236,3 +236,170 @@ def test_our_signed_credential_verifies_and_its_revocation_shows(
         assertion_revoke(assertion=issued, acting_user=leads_admin(), reason="Issued in error")
     _, report = verify(client, text=credential)
     assert report.verdict == "revoked"
+
+
+# --- Trust: keys bound to issuers, lists to their issuers, ours said plainly (issue 12) --------
+
+
+def our_issuer_id(assertion):
+    return json.loads(assertion.credential_json)["issuer"]["id"]
+
+
+def test_a_jwt_naming_our_issuer_but_signed_with_someone_elses_key_is_not_valid(client, issued):
+    """The forged VC-JWT of issue 12: a did:key signs a token that names our issuer."""
+    forger = Ed25519PrivateKey.generate()
+    credential = json.loads(issued.credential_json)
+    credential.pop("proof")
+    credential["credentialSubject"]["achievement"]["name"] = "Doctorate in Everything"
+    token = jwt.sign(
+        credential, forger, kid=multikey.did_key_verification_method(forger.public_key())
+    )
+    _, report = verify(client, text=token)
+    assert report.verdict == "invalid", report.checks
+    assert "not of its issuer" in report.summary
+    response = client.post("/api/v1/verify", {"text": token}, content_type="application/json")
+    assert response.json()["verdict"] == "invalid"
+    ob3_image = client.get(f"/public/assertions/{issued.pk}/credential/image").content
+    png = baking.bake_png(ob3_image, token, fmt=baking.OB3)
+    _, report = verify(client, file=SimpleUploadedFile("forged.png", png))
+    assert report.verdict == "invalid"
+
+
+def test_a_data_integrity_credential_naming_our_issuer_with_a_stranger_key_is_not_valid(
+    client, issued
+):
+    forger = Ed25519PrivateKey.generate()
+    credential = json.loads(issued.credential_json)
+    credential.pop("proof")
+    forged = eddsa_rdfc_2022.add_proof(
+        credential,
+        private_key=forger,
+        verification_method=multikey.did_key_verification_method(forger.public_key()),
+    )
+    _, report = verify(client, text=json.dumps(forged))
+    assert report.verdict == "invalid"
+    assert report.failed()["Proof"].code == "PROOF_VERIFICATION_ERROR"
+
+
+def test_a_self_signed_credential_cannot_borrow_our_name_or_our_status_list(
+    client, issued, settings
+):
+    key = Ed25519PrivateKey.generate()
+    ours = json.loads(issued.credential_json)
+    credential = sample_credential(1)
+    did = multikey.did_key(key.public_key())
+    credential["issuer"] = {**credential["issuer"], "id": did, "name": settings.CENTRE_NAME}
+    credential["credentialStatus"] = ours["credentialStatus"]  # our list, an index of ours
+    signed = eddsa_rdfc_2022.add_proof(
+        credential,
+        private_key=key,
+        verification_method=multikey.did_key_verification_method(key.public_key()),
+    )
+    response, report = verify(client, text=json.dumps(signed))
+    assert report.issuer == {"id": did, "name": settings.CENTRE_NAME, "ours": False}
+    assert report.verdict == "invalid"
+    assert "belongs to another issuer" in report.failed()["Revocation"].reason
+    assert f"Not issued by {settings.CENTRE_NAME}" in report.summary
+    page = response.content.decode()
+    assert f"Not issued by {settings.CENTRE_NAME}." in page and did in page
+    assert "this centre" not in page
+
+
+def test_a_valid_credential_from_elsewhere_is_valid_but_never_ours(client, settings):
+    key = Ed25519PrivateKey.generate()
+    signed = signed_did_key_credential(key)
+    _, report = verify(client, text=json.dumps(signed))
+    assert report.verdict == "valid"
+    assert report.issuer["ours"] is False
+    assert report.summary.endswith(f"Not issued by {settings.CENTRE_NAME}.")
+    assert any(c.name == "Issuer" and c.status == "warn" for c in report.checks)
+
+
+def test_an_https_issuer_elsewhere_cannot_be_checked_offline_and_is_not_ours(client, settings):
+    credential = sample_credential(1)
+    credential["issuer"] = {**credential["issuer"], "id": "https://elsewhere.example/issuer"}
+    credential["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "verificationMethod": "https://elsewhere.example/issuer#key-1",
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z" + "1" * 87,
+    }
+    _, report = verify(client, text=json.dumps(credential))
+    assert report.verdict == "unverifiable"
+    assert "Not issued by" in report.summary and "elsewhere.example" in report.checks[0].reason
+
+
+def test_our_credential_and_jwt_name_the_earner_and_check_an_email(client, issued):
+    credential = client.get(f"/public/assertions/{issued.pk}/credential").content.decode()
+    token = issued.credential_jwt
+    for text in (credential, token):
+        _, report = verify(client, text=text)
+        assert report.verdict == "valid", report.checks
+        assert report.recipient["name"] == issued.recipient_name
+        assert (
+            f"Issued to {issued.recipient_name}"
+            in {c.name: c for c in report.checks}["Earner"].reason
+        )
+        _, report = verify(client, text=text, recipient_email=issued.recipient_email.upper())
+        assert report.verdict == "valid" and report.recipient["matches"] is True
+        _, report = verify(client, text=text, recipient_email="impostor@example.org")
+        assert report.verdict == "invalid"
+        assert "Not issued to impostor@example.org" in report.summary
+
+
+def test_an_email_is_checked_against_another_issuers_credential_too(client):
+    key = Ed25519PrivateKey.generate()
+    credential = sample_credential(1)
+    email = "someone@example.org"
+    identity = credential["credentialSubject"]["identifier"][0]
+    identity["identityHash"] = ob2_hash(email, identity["salt"])
+    credential["issuer"] = {**credential["issuer"], "id": multikey.did_key(key.public_key())}
+    credential.pop("credentialStatus", None)
+    signed = eddsa_rdfc_2022.add_proof(
+        credential,
+        private_key=key,
+        verification_method=multikey.did_key_verification_method(key.public_key()),
+    )
+    _, report = verify(client, text=json.dumps(signed), recipient_email=email)
+    assert report.verdict == "valid" and report.recipient["matches"] is True
+    _, report = verify(client, text=json.dumps(signed), recipient_email="other@example.org")
+    assert report.verdict == "invalid"
+
+
+def ob2_hash(email, salt):
+    from badges.openbadges.ob2 import hash_recipient
+
+    return hash_recipient(email, salt)
+
+
+def test_our_record_has_the_last_word_on_expiry(client, issued):
+    """The demo's expired badge: its record says expired, so every format says expired."""
+    from badges.models import Assertion
+
+    Assertion.objects.filter(pk=issued.pk).update(expires_on=datetime.now(UTC) - timedelta(days=1))
+    credential = client.get(f"/public/assertions/{issued.pk}/credential").content.decode()
+    for text in (credential, issued.credential_jwt, f"{SITE}/public/assertions/{issued.pk}"):
+        _, report = verify(client, text=text)
+        assert report.verdict == "expired", (text[:40], report.checks)
+
+
+def test_a_badge_url_with_a_trailing_slash_or_a_fragment_is_the_same_badge(client, issued):
+    for url in (
+        f"{SITE}/public/assertions/{issued.pk}/",
+        f"{SITE}/public/assertions/{issued.pk}#top",
+        f"{SITE}/public/assertions/{issued.pk}/credential/",
+        f"{SITE}/public/assertions/{issued.pk}/credential?format=jwt",
+    ):
+        _, report = verify(client, text=url)
+        assert report.verdict == "valid", (url, report.checks)
+
+
+def test_the_api_gives_each_checks_code_and_whose_badge_it_is(client, issued):
+    credential = client.get(f"/public/assertions/{issued.pk}/credential").json()
+    body = client.post(
+        "/api/v1/verify", {"credential": credential}, content_type="application/json"
+    ).json()
+    assert body["verdict"] == "valid"
+    assert body["issuer"]["ours"] is True and body["recipient"]["name"] == issued.recipient_name
+    assert all("code" in c for c in body["checks"])
