@@ -193,6 +193,8 @@ TRUSTED_PROXY_COUNT = env_typed("TRUSTED_PROXY_COUNT", env.int, 0)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Input formats with ISO first, so date and time inputs show the value they were saved with.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
