@@ -145,11 +145,11 @@ class AssertionAdmin(admin.ModelAdmin):
     """Read-only: a badge is issued and revoked through the services, and never deleted."""
 
     list_display = [
-        "recipient_name", "recipient_email", "badge_class", "issued_on", "status", "automatic",
+        "recipient_name", "recipient_email", "badge_version", "issued_on", "status", "automatic",
     ]  # fmt: skip
     list_filter = [StatusFilter, "automatic", "badge_class"]
     search_fields = ["recipient_name", "recipient_email", "badge_class__name"]
-    list_select_related = ["badge_class"]
+    list_select_related = ["badge_version"]
     date_hierarchy = "issued_on"
     actions = ["revoke_selected"]
 
@@ -175,7 +175,7 @@ class AssertionAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected badges", permissions=["revoke"])
     def revoke_selected(self, request, queryset):
         """Asks for the reason on an intermediate page, then revokes each badge not yet revoked."""
-        selected = list(queryset.select_related("badge_class"))
+        selected = list(queryset.select_related("badge_version"))
         to_revoke = [a for a in selected if a.revoked_at is None]
         if not to_revoke:
             self.message_user(request, "The selected badges are already revoked.", messages.WARNING)

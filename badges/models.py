@@ -327,7 +327,7 @@ class Assertion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.badge_class.name} — {self.recipient_name}"
+        return f"{self.badge_version.name} — {self.recipient_name}"
 
     @property
     def revoked(self):

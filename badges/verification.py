@@ -146,7 +146,7 @@ def verify_credential(
     """An OB 3.0 credential with an embedded proof, already parsed."""
     verifier = _Verifier(sources, recipient_email, now)
     if not isinstance(credential, Mapping):
-        return _refused("The credential is not a JSON object.")
+        return refused("The credential is not a JSON object.")
     return verifier.ob3(credential, fmt=OB3_DI)
 
 
@@ -158,7 +158,8 @@ def verify_jwt(token: str, *, sources: Sources, recipient_email: str = "", now=N
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _refused(reason):
+def refused(reason):
+    """A report for input that cannot be read at all, saying why."""
     report = Report(verdict="invalid", summary=reason)
     report.add("Input", FAIL, reason)
     return report
@@ -181,7 +182,17 @@ def _loads(text):
 
 def _types(document):
     value = document.get("type", [])
-    return set(value if isinstance(value, list) else [value])
+    return {t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)}
+
+
+def _list(value):
+    """The mappings in a JSON value that should be a list of objects (or one object)."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def _text(value):
+    return value if isinstance(value, str) else None
 
 
 def _parse_time(value):
@@ -207,14 +218,26 @@ def _values(document) -> int:
     return count
 
 
+def _validity(credential):
+    """(start, end) of a credential: VC 2.0's validFrom and validUntil, or VC 1.1's
+    issuanceDate and expirationDate, which OB 3.0 §8.2.6 lets a JWT carry."""
+    return (
+        credential.get("validFrom", credential.get("issuanceDate")),
+        credential.get("validUntil", credential.get("expirationDate")),
+    )
+
+
 def _looks_like_jwt(text):
     return text.count(".") == 2 and " " not in text and text.startswith("ey")
 
 
 def _normal_url(url):
     """Our badge addresses as people paste them: a trailing slash or a fragment is not part of
-    the address."""
-    parts = urlsplit(url)
+    the address. Refused (Refused) when it is not a URL at all."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unbalanced [ in the host, say
+        raise Refused(f"That is not a web address ({error}).") from error
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
@@ -227,11 +250,13 @@ def _issuer_id(document):
 def _identities(subject):
     """(identityHash, salt, hashed) of each OB 3.0 IdentityObject of an email address."""
     found = []
-    for identity in (subject.get("identifier") or []) if isinstance(subject, Mapping) else []:
-        if isinstance(identity, Mapping) and identity.get("identityType") in (None, "emailAddress"):
+    identifiers = subject.get("identifier") if isinstance(subject, Mapping) else None
+    for identity in _list(identifiers) if identifiers else []:
+        if identity.get("identityType") in (None, "emailAddress"):
             value = identity.get("identityHash")
             if isinstance(value, str):
-                found.append((value, identity.get("salt") or "", identity.get("hashed", True)))
+                salt = _text(identity.get("salt")) or ""
+                found.append((value, salt, identity.get("hashed", True) is not False))
     return found
 
 
@@ -243,39 +268,38 @@ class _Verifier:
         self.sources = sources
         self.email = (recipient_email or "").strip()
         self.now = now or datetime.now(UTC)
+        self.names_us = False  # the credential names one of our issuers (not yet proven)
 
     # Input ------------------------------------------------------------------------------------
 
     def bytes(self, data):
         if len(data) > MAX_INPUT_BYTES:
-            return _refused(f"The file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB.")
+            return refused(f"The file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB.")
         if data.startswith(baking.PNG_SIGNATURE) or data.lstrip().startswith(b"<"):
             return self.image(data)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return _refused("The file is not a PNG, an SVG, JSON or a JWT.")
+            return refused("The file is not a PNG, an SVG, JSON or a JWT.")
         return self.text(text)
 
     def text(self, text, *, follow_urls=True):
         text = text.strip()
         if len(text.encode()) > MAX_INPUT_BYTES:
-            return _refused("The text is larger than 2 MB.")
+            return refused("The text is larger than 2 MB.")
         if not text:
-            return _refused(
-                "Nothing to verify: upload a badge image or paste JSON, a JWT or a URL."
-            )
+            return refused("Nothing to verify: upload a badge image or paste JSON, a JWT or a URL.")
         if text.startswith("{"):
             try:
                 document = _loads(text)
             except Refused as error:
-                return _refused(str(error))
+                return refused(str(error))
             return self.document(document)
         if _looks_like_jwt(text):
             return self.jwt(text)
         if follow_urls and text.startswith(("https://", "http://")):
             return self.url(text)
-        return _refused("This is not JSON, a compact JWT or a URL.")
+        return refused("This is not JSON, a compact JWT or a URL.")
 
     def image(self, data):
         found = []
@@ -285,19 +309,22 @@ class _Verifier:
             except baking.NoBadgeError:
                 continue
             except baking.MultipleBadgesError:
-                return _refused(
+                return refused(
                     "The image holds more than one badge, which the baking rules forbid."
                 )
             except baking.BakingError as error:
-                return _refused(f"The image cannot be read as a badge: {error}")
+                return refused(f"The image cannot be read as a badge: {error}")
         if not found:
-            return _refused("The image holds no badge.")
+            return refused("The image holds no badge.")
         if len(found) > 1:
-            return _refused("The image holds both an OB 2.0 badge and an OB 3.0 credential.")
+            return refused("The image holds both an OB 2.0 badge and an OB 3.0 credential.")
         return self.text(found[0][1])
 
     def url(self, url):
-        url = _normal_url(url)
+        try:
+            url = _normal_url(url)
+        except Refused as error:
+            return refused(str(error))
         if not self.sources.is_ours(url):
             report = Report(verdict="unverifiable")
             report.add(
@@ -309,13 +336,13 @@ class _Verifier:
             return self.finish(report)
         found = self.sources.get(url)
         if found is None:
-            return _refused("There is no badge at that address on this site.")
+            return refused("There is no badge at that address on this site.")
         status, body = found
         if status == 410:
             try:
                 return self.revoked_ob2(_loads(body))
             except Refused:
-                return _refused("There is no badge at that address on this site.")
+                return refused("There is no badge at that address on this site.")
         return self.text(body, follow_urls=False)
 
     def document(self, document):
@@ -324,11 +351,19 @@ class _Verifier:
             return self.ob3(document, fmt=OB3_DI)
         if "Assertion" in types or document.get("revoked") is True:
             return self.ob2(document)
-        return _refused("The JSON is neither an Open Badges assertion nor a verifiable credential.")
+        return refused("The JSON is neither an Open Badges assertion nor a verifiable credential.")
 
     # Verdicts ---------------------------------------------------------------------------------
 
     def finish(self, report):
+        if self.names_us and not report.issuer.get("ours"):
+            centre = self.sources.centre_name
+            report.add(
+                "Issuer",
+                FAIL,
+                f"It names {centre} as its issuer, but {centre} did not sign it.",
+                "PROOF_VERIFICATION_ERROR",
+            )
         failed = [c for c in report.checks if c.status == FAIL]
         if report.verdict in {"revoked", "expired", "not_yet_valid", "unverifiable"}:
             pass
@@ -456,11 +491,15 @@ class _Verifier:
             )
             return self.finish(report)
         url = document.get("id")
-        url = _normal_url(url) if isinstance(url, str) else url
-        if not isinstance(url, str) or not self.sources.is_ours(url):
+        try:
+            url = _normal_url(url) if isinstance(url, str) else None
+        except Refused:
+            url = None
+        if url is None or not self.sources.is_ours(url):
             report.verdict = "unverifiable"
-            report.issuer = {
-                "id": url if isinstance(url, str) else None,
+            host = urlsplit(url) if url else None
+            report.issuer = {  # the site that hosts it: all that can be said of its issuer
+                "id": f"{host.scheme}://{host.netloc}" if host and host.netloc else None,
                 "name": None,
                 "ours": False,
             }
@@ -545,29 +584,23 @@ class _Verifier:
             "name": achievement.get("name"),
             "description": achievement.get("description"),
             "criteria": criteria.get("narrative") if isinstance(criteria, Mapping) else None,
-            "alignment": [
-                a.get("targetName")
-                for a in achievement.get("alignment") or []
-                if isinstance(a, Mapping)
-            ],
+            "alignment": [_text(a.get("targetName")) for a in _list(achievement.get("alignment"))],
         }
         names = {
-            d.get("id"): d.get("name")
-            for d in achievement.get("resultDescription") or []
-            if isinstance(d, Mapping)
+            d["id"]: _text(d.get("name"))
+            for d in _list(achievement.get("resultDescription"))
+            if isinstance(d.get("id"), str)
         }
-        report.results = [
-            {
-                "result": r.get("value") or r.get("status"),
-                "description": names.get(r.get("resultDescription")) or r.get("resultDescription"),
-            }
-            for r in subject.get("result") or []
-            if isinstance(r, Mapping)
-        ]
-        report.issued_on, report.expires_on = (
-            credential.get("validFrom"),
-            credential.get("validUntil"),
-        )
+        report.results = []
+        for result in _list(subject.get("result")):
+            described = _text(result.get("resultDescription"))
+            report.results.append(
+                {
+                    "result": _text(result.get("value")) or _text(result.get("status")),
+                    "description": names.get(described) or described,
+                }
+            )
+        report.issued_on, report.expires_on = _validity(credential)
 
     def issuer_check(self, report, issuer_id):
         """Whose credential this is. False when the issuer's keys cannot be had offline."""
@@ -585,9 +618,19 @@ class _Verifier:
             )
             return False
         if self.sources.controller(issuer_id) is not None:
-            report.issuer["ours"] = True
-            report.add("Issuer", PASS, f"Issued by {centre} (this centre).")
+            # It names us; it is ours only once its proof is found to be made with our key
+            # (after_proof). Until then it is shown under no name of ours.
+            self.names_us = True
             return True
+        if self.sources.is_ours(issuer_id):
+            report.add(
+                "Issuer",
+                FAIL,
+                f"Its issuer is an address of {centre} that is no issuer's keys: {centre}'s "
+                "credentials are never issued so.",
+                "PROOF_VERIFICATION_ERROR",
+            )
+            return False
         calls_itself = f", which calls itself “{claimed}”" if claimed else ""
         if issuer_id.startswith(multikey.DID_KEY_PREFIX):
             report.add(
@@ -656,7 +699,12 @@ class _Verifier:
 
     def after_proof(self, report, credential):
         """What is checked once the proof is known to be the issuer's."""
-        self.dates(report, credential.get("validFrom"), credential.get("validUntil"))
+        if self.names_us:
+            report.issuer["ours"] = True
+            report.checks.insert(
+                0, Check("Issuer", PASS, f"Issued by {self.sources.centre_name} (this centre).")
+            )
+        self.dates(report, *_validity(credential))
         self.status(report, credential)
         record = (
             self.our_record(report, credential.get("id")) if report.issuer.get("ours") else None
@@ -748,12 +796,12 @@ class _Verifier:
 
     def jwt(self, token):
         if len(token) > MAX_JWT:
-            return _refused("The JWT is longer than any credential's.")
+            return refused("The JWT is longer than any credential's.")
         report = Report(format=OB3_JWT)
         try:
             header = jwt.unverified_header(token)
         except Exception as error:  # malformed tokens have many shapes
-            return _refused(f"The JWT cannot be read: {error}.")
+            return refused(f"The JWT cannot be read: {error}.")
         if header.get("alg") != jwt.ALGORITHM:
             report.add(
                 "Algorithm",
@@ -797,6 +845,7 @@ class _Verifier:
             jwt.VcJwtError,
             KeyError,
             TypeError,
+            ValueError,
         ) as error:
             report.add(
                 "Signature", FAIL, f"The JWT does not verify: {error}.", "PROOF_VERIFICATION_ERROR"

@@ -21,13 +21,25 @@ BADGE_VIEWS = {
     "badges:credential",
     "badges:credential_image",
 }
+# The documents it reads by address: JSON (and the JWT), never a page, an image or a PDF.
+DOCUMENT_VIEWS = {
+    "badges:assertion",
+    "badges:credential",
+    "badges:badge_class",
+    "badges:issuer",
+    "badges:issuer_keys",
+    "badges:status_list",
+}
 
 
 def _match(url):
     """The URL resolver's match for one of our public addresses, or None."""
     if not isinstance(url, str) or not url.startswith(settings.SITE_URL + "/"):
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     if not parts.path.startswith(PUBLIC_PREFIXES):
         return None
     try:
@@ -73,7 +85,10 @@ class SiteSources:
     def is_ours(self, url: str) -> bool:
         if not isinstance(url, str):
             return False
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
         return (parts.scheme, parts.netloc) == (self._site.scheme, self._site.netloc) and (
             parts.path.startswith(PUBLIC_PREFIXES)
         )
@@ -89,6 +104,8 @@ class SiteSources:
         try:
             match = resolve(parts.path)
         except Resolver404:
+            return None
+        if match.view_name not in DOCUMENT_VIEWS:
             return None
         request = self._factory.get(
             parts.path,

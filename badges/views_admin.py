@@ -461,7 +461,7 @@ def _safe_next(request, default):
 def revoke(request, pk):
     assertion = get_object_or_404(
         Assertion.objects.select_related(
-            "badge_class__course", "enrollment__offering", "revoked_by"
+            "badge_class__course", "badge_version", "enrollment__offering", "revoked_by"
         ),
         pk=pk,
     )

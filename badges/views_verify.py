@@ -3,6 +3,8 @@
 Uploads are read in memory, size-capped, and never stored. Requests are rate-limited per client.
 """
 
+import logging
+
 from django import forms
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -11,9 +13,10 @@ from django.views.decorators.csrf import csrf_protect
 from accounts.http import posted
 from config.throttling import client_ip, window_wait
 
-from .verification import MAX_INPUT_BYTES, Report, verify_bytes, verify_text
+from .verification import MAX_INPUT_BYTES, Report, refused, verify_bytes, verify_text
 from .verification_sources import SiteSources
 
+log = logging.getLogger(__name__)
 RATE = (30, 60)  # requests, seconds, per client address
 
 
@@ -54,10 +57,16 @@ def rate_limited(request, scope="verify") -> int:
 
 def run(*, upload=None, text="", recipient_email="") -> Report:
     sources = SiteSources()
-    if upload is not None:
-        data = upload.read(MAX_INPUT_BYTES + 1)
-        return verify_bytes(data, sources=sources, recipient_email=recipient_email)
-    return verify_text(text, sources=sources, recipient_email=recipient_email)
+    try:
+        if upload is not None:
+            data = upload.read(MAX_INPUT_BYTES + 1)
+            return verify_bytes(data, sources=sources, recipient_email=recipient_email)
+        return verify_text(text, sources=sources, recipient_email=recipient_email)
+    except Exception:
+        # Every shape of input we know of has its verdict; one we did not foresee is logged
+        # for us and answered as unreadable, never with a 500.
+        log.exception("The verifier could not read its input")
+        return refused("This could not be read as a badge or credential.")
 
 
 @never_cache

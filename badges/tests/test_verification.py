@@ -254,9 +254,11 @@ def test_a_jwt_naming_our_issuer_but_signed_with_someone_elses_key_is_not_valid(
     token = jwt.sign(
         credential, forger, kid=multikey.did_key_verification_method(forger.public_key())
     )
-    _, report = verify(client, text=token)
+    response, report = verify(client, text=token)
     assert report.verdict == "invalid", report.checks
     assert "not of its issuer" in report.summary
+    assert report.issuer["ours"] is False  # never shown under our name
+    assert "this centre" not in response.content.decode()
     response = client.post("/api/v1/verify", {"text": token}, content_type="application/json")
     assert response.json()["verdict"] == "invalid"
     ob3_image = client.get(f"/public/assertions/{issued.pk}/credential/image").content
@@ -276,9 +278,12 @@ def test_a_data_integrity_credential_naming_our_issuer_with_a_stranger_key_is_no
         private_key=forger,
         verification_method=multikey.did_key_verification_method(forger.public_key()),
     )
-    _, report = verify(client, text=json.dumps(forged))
+    response, report = verify(client, text=json.dumps(forged))
     assert report.verdict == "invalid"
     assert report.failed()["Proof"].code == "PROOF_VERIFICATION_ERROR"
+    assert report.issuer["ours"] is False
+    assert "did not sign it" in report.failed()["Issuer"].reason
+    assert "this centre" not in response.content.decode()
 
 
 def test_a_self_signed_credential_cannot_borrow_our_name_or_our_status_list(
@@ -403,3 +408,92 @@ def test_the_api_gives_each_checks_code_and_whose_badge_it_is(client, issued):
     assert body["verdict"] == "valid"
     assert body["issuer"]["ours"] is True and body["recipient"]["name"] == issued.recipient_name
     assert all("code" in c for c in body["checks"])
+
+
+def did_key_signed(key, credential):
+    credential["issuer"] = {**credential["issuer"], "id": multikey.did_key(key.public_key())}
+    credential.pop("credentialStatus", None)
+    return credential
+
+
+ODD_SHAPES = [
+    {"type": {}},
+    {"type": [{}], "id": 5},
+    {"type": "Assertion", "id": "http://[x"},
+    {"type": "OpenBadgeCredential", "issuer": ["x"], "credentialSubject": 7},
+    {"type": "OpenBadgeCredential", "issuer": "did:key:z6Mk", "credentialSubject": {
+        "achievement": {"alignment": 5, "resultDescription": [{"id": []}], "criteria": "x"},
+        "result": [{"resultDescription": {}}, 3], "identifier": 5}},
+    {"type": "OpenBadgeCredential", "validFrom": 5, "validUntil": [], "credentialStatus": 7},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("document", ODD_SHAPES)
+def test_documents_of_odd_shapes_get_a_verdict_never_a_500(client, document):
+    response, report = verify(client, text=json.dumps(document), recipient_email="a@example.org")
+    assert response.status_code == 200 and report.verdict in ("invalid", "unverifiable")
+    api = client.post("/api/v1/verify", {"credential": document}, content_type="application/json")
+    assert api.status_code == 200
+
+
+def test_a_pasted_address_that_is_not_one_gets_a_verdict(client):
+    response, report = verify(client, text="https://[abc/x")
+    assert response.status_code == 200 and report.verdict == "invalid"
+
+
+def test_self_signed_tokens_of_odd_shapes_get_a_verdict(client):
+    key = Ed25519PrivateKey.generate()
+    did = multikey.did_key(key.public_key())
+    vm = multikey.did_key_verification_method(key.public_key())
+    import jwt as pyjwt
+
+    odd_vc = pyjwt.encode({"iss": did, "jti": "urn:x", "nbf": 1, "vc": "ab"}, key,
+                          algorithm="EdDSA", headers={"kid": vm})  # fmt: skip
+    credential = did_key_signed(key, sample_credential(1))
+    credential["credentialSubject"]["identifier"] = 5
+    odd_identifier = jwt.sign(credential, key, kid=vm)
+    credential = did_key_signed(key, sample_credential(1))
+    credential["credentialSubject"]["identifier"][0]["salt"] = 5
+    odd_salt = jwt.sign(credential, key, kid=vm)
+    for token in (odd_vc, odd_identifier, odd_salt):
+        response, report = verify(client, text=token, recipient_email="a@example.org")
+        assert response.status_code == 200 and report.verdict == "invalid", report.checks
+
+
+def test_a_vc_1_1_token_past_its_expiration_date_is_expired(client):
+    import jwt as pyjwt
+
+    key = Ed25519PrivateKey.generate()
+    did = multikey.did_key(key.public_key())
+    vc = did_key_signed(key, sample_credential(1))
+    vc.pop("validFrom", None)
+    vc.pop("validUntil", None)
+    vc.update(issuanceDate="2020-01-01T00:00:00Z", expirationDate="2021-01-01T00:00:00Z")
+    token = pyjwt.encode(
+        {"iss": did, "jti": vc["id"], "nbf": 1577836800, "exp": 1609459200, "vc": vc},
+        key, algorithm="EdDSA",
+        headers={"kid": multikey.did_key_verification_method(key.public_key())},
+    )  # fmt: skip
+    _, report = verify(client, text=token)
+    assert report.verdict == "expired", report.checks
+
+
+def test_an_issuer_that_is_another_address_of_ours_is_not_valid(client, issued):
+    key = Ed25519PrivateKey.generate()
+    credential = sample_credential(1)
+    credential["issuer"] = {
+        **credential["issuer"],
+        "id": f"{SITE}/public/issuers/{issued.badge_class.issuer_id}",
+    }
+    credential.pop("credentialStatus", None)
+    signed = eddsa_rdfc_2022.add_proof(
+        credential, private_key=key,
+        verification_method=multikey.did_key_verification_method(key.public_key()),
+    )  # fmt: skip
+    _, report = verify(client, text=json.dumps(signed))
+    assert report.verdict == "invalid" and "no issuer's keys" in report.failed()["Issuer"].reason
+
+
+def test_a_pasted_certificate_address_is_not_rendered_to_be_verified(client, issued):
+    _, report = verify(client, text=f"{SITE}/public/assertions/{issued.pk}/certificate.pdf")
+    assert report.verdict == "invalid" and "no badge at that address" in report.summary

@@ -125,6 +125,8 @@ def verify(token: str, public_key: Ed25519PublicKey, *, leeway: float = 0) -> di
         raise VcJwtError(f"invalid VC-JWT: {error}") from error
 
     if "vc" in payload:  # VC Data Model 1.1 form (§8.2.6 note)
+        if not isinstance(payload["vc"], Mapping):
+            raise VcJwtError("the vc claim is not a credential object")
         credential = dict(payload["vc"])
         valid_from, valid_until = "issuanceDate", "expirationDate"
     else:
