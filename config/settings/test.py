@@ -26,7 +26,9 @@ if REDIS_URL:
     from urllib.parse import urlsplit, urlunsplit
 
     _parts = urlsplit(REDIS_URL)
-    CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path="/15"))
+    # TEST_CACHE_REDIS_DB lets two test runs on one machine keep out of each other's cache.
+    _cache_db = os.environ.get("TEST_CACHE_REDIS_DB", "15")
+    CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path=f"/{_cache_db}"))
     CACHES["default"]["KEY_PREFIX"] = "test"
 # Sign-in throttling is off for speed (and for Client.login, which passes no request to the
 # backends); config/tests/test_security.py turns it on where it tests it.
