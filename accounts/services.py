@@ -101,18 +101,30 @@ def invitation_link(user) -> str:
     )
 
 
-def invitation_send(*, user, reason: str) -> None:
-    """E-mail a new person a link to set their password; `reason` says why they have an account."""
+def invitation_send(*, user_id, reason: str) -> int:
+    """E-mail a new person a link to set their password; `reason` says why they have an account.
+
+    Sent once per account (a second run of the task sends nothing), and not at all to someone
+    who has meanwhile set a password or been deactivated. Returns how many e-mails were sent.
+    """
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
 
+    from .side_effects import emails_send_once
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return 0
     body = render_to_string(
         "accounts/email/invitation.txt",
         {"user": user, "link": invitation_link(user), "reason": reason,
          "SITE_NAME": settings.SITE_NAME, "CENTRE_NAME": settings.CENTRE_NAME},
     )  # fmt: skip
-    send_mail(f"Your account at {settings.SITE_NAME}", body, None, [user.email])
+    message = EmailMessage(
+        f"Your account at {settings.SITE_NAME}", body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+    return emails_send_once([(f"accounts.invitation:{user.pk}", message)])
 
 
 @transaction.atomic
@@ -122,6 +134,9 @@ def learner_get_or_invite(*, email: str, full_name: str = "", reason: str) -> tu
     existing = User.objects.filter(email__iexact=email.strip()).first()
     if existing:
         return existing, False
+    from .side_effects import enqueue_on_commit
+    from .tasks import send_invitation
+
     user = user_create(email=email, full_name=full_name or email.split("@")[0], is_learner=True)
-    transaction.on_commit(lambda: invitation_send(user=user, reason=reason))
+    enqueue_on_commit(send_invitation, user.pk, reason)
     return user, True

@@ -1,9 +1,11 @@
 """The e-mail a learner receives with their badge: the badge's congratulatory message."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from accounts.side_effects import emails_send_once
 
 from .models import Assertion
 
@@ -27,5 +29,9 @@ def badge_issued_notify(*, assertion_ids) -> int:
              "SITE_NAME": settings.SITE_NAME},
         )  # fmt: skip
         subject = f"Your badge: {assertion.badge_version.name}"
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [assertion.recipient.email]))
-    return send_mass_mail(messages, fail_silently=False)
+        message = EmailMessage(
+            subject, body, settings.DEFAULT_FROM_EMAIL, [assertion.recipient.email]
+        )
+        messages.append((f"badges.issued:{assertion.pk}", message))
+    # Each learner's e-mail once, however often the task runs (acks late, retries, the sweep).
+    return emails_send_once(messages)

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from accounts.side_effects import email_task
+
 
 @shared_task(
     autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=60, max_retries=10
@@ -35,11 +37,9 @@ def sweep_unissued_badges(batch_size=1000):
     return issued
 
 
-# OperationalError too: a database restart fails the read before any e-mail is sent, so a retry
-# sends each e-mail once; without it the badges issued just before the restart went unannounced.
-# Ten retries, not five: Celery jitters each backoff between 0 and its ceiling, so five could all
-# fall within a two-second database restart and the e-mails were lost (nothing sweeps e-mails).
-@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=10)
+# The retry policy of every e-mail task (accounts.side_effects.EMAIL_TASK_OPTIONS) covers a
+# database restart: without it the badges issued just before one went unannounced.
+@email_task
 def send_badge_emails(assertion_ids):
     from .notifications import badge_issued_notify
 

@@ -1,7 +1,7 @@
-from celery import shared_task
+from accounts.side_effects import email_task
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=10)  # see badges/tasks.py
+@email_task
 def send_transition_emails(transition_id):
     from .notifications import transition_notify
 
