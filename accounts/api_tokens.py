@@ -38,6 +38,11 @@ def token_scope_allows(*, user, course) -> bool:
     return user.unit_id is not None and course.unit_id == user.unit_id
 
 
+def holds_api_token(user) -> bool:
+    """Whether this account has an API token: the VLE's service accounts do."""
+    return Token.objects.filter(user_id=user.pk).exists()
+
+
 def token_scope_refusal(*, user) -> str:
     if user.unit_id is None:
         return (

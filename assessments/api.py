@@ -172,8 +172,6 @@ class ResultRecordApi(APIView):
                     evidence_text=data["evidence_text"],
                     feedback=data["feedback"],
                     source=AssessmentRecord.Source.API,
-                    # The token's scope, checked above, is the permission here.
-                    check_permission=False,
                 )
             except RecordRefused as exc:
                 raise ValidationError({"detail": str(exc)})

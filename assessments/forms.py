@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import AssessmentRecord
+from .services import result_date_problem
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".pptx", ".xlsx", ".txt", ".zip"}
@@ -57,15 +58,29 @@ class RecordForm(forms.Form):
     feedback = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, assessments, **kwargs):
+    def __init__(self, *args, assessments, offering=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offering = offering
         self.fields["assessment"].queryset = assessments
-        self.fields["assessed_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["assessed_on"].initial = today
+        # The browser's date picker offers only the dates the service accepts.
+        self.fields["assessed_on"].widget.attrs["max"] = today.isoformat()
+        if offering is not None:
+            self.fields["assessed_on"].widget.attrs["min"] = offering.starts_on.isoformat()
 
     def clean_assessed_on(self):
         day = self.cleaned_data["assessed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The assessment date cannot be in the future.")
+        if self.offering is not None:
+            problem = result_date_problem(self.offering, day)
+        else:
+            problem = (
+                "The assessment date cannot be in the future."
+                if day > timezone.localdate()
+                else None
+            )
+        if problem:
+            raise forms.ValidationError(problem)
         return day
 
     def clean_evidence_file(self):

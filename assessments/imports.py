@@ -31,7 +31,14 @@ from courses.imports import (
 from courses.models import Enrollment, ImportJob
 
 from .models import Assessment, AssessmentRecord
-from .services import RecordRefused, may_record, record_result
+from .services import (
+    RecordRefused,
+    ResultEntry,
+    may_record,
+    offering_results_problem,
+    result_date_problem,
+    results_record,
+)
 
 RESULTS_COLUMNS = (
     Column("email", True, "The learner's e-mail address, as enrolled in this offering.", ""),
@@ -84,13 +91,13 @@ def _assessments_by_title(course_id):
 
 
 def _enrollments_by_email(offering_id, emails):
+    """{email: (enrollment id, whether withdrawn)} for the offering's learners among these."""
     found = {}
     for chunk in chunked(emails):
-        found.update(
-            Enrollment.objects.filter(
-                offering_id=offering_id, learner__email__in=chunk
-            ).values_list("learner__email", "pk")
-        )
+        for email, pk, withdrawn_at in Enrollment.objects.filter(
+            offering_id=offering_id, learner__email__in=chunk
+        ).values_list("learner__email", "pk", "withdrawn_at"):
+            found[email] = (pk, withdrawn_at is not None)
     return found
 
 
@@ -111,7 +118,7 @@ def _score(raw, problems):
     return None
 
 
-def _assessed_on(raw, problems):
+def _assessed_on(raw, problems, offering):
     if not raw:
         return None
     try:
@@ -124,15 +131,23 @@ def _assessed_on(raw, problems):
     if day > timezone.localdate():
         problems.append(f"the date {raw} is in the future")
         return None
+    # The service's rule (results_record), said here per line before anything is written.
+    problem = result_date_problem(offering, day)
+    if problem:
+        problems.append(problem[:1].lower() + problem[1:].rstrip("."))
+        return None
     return day
 
 
 def _result_rows(*, offering, rows) -> tuple[list[_ResultRow], list[dict]]:
-    """The rows ready for `record_result`, and an error for every row that is not."""
+    """The rows ready for `results_record`, and an error for every row that is not."""
     assessments = _assessments_by_title(offering.course_id)
     emails = {row.get("email", "").strip().lower() for row in rows}
     enrollments = _enrollments_by_email(offering.pk, emails)
     good, errors, seen = [], [], {}
+    not_started = offering_results_problem(offering)
+    if not_started:
+        return good, [row_error(None, not_started)]
     for row in rows:
         line = row["line"]
         problems = shape_problems(row)
@@ -143,9 +158,11 @@ def _result_rows(*, offering, rows) -> tuple[list[_ResultRow], list[dict]]:
             continue
         email = row.get("email", "").strip().lower()
         found = email_problems(email)
-        enrollment_id = enrollments.get(email)
+        enrollment_id, withdrawn = enrollments.get(email, (None, False))
         if not found and enrollment_id is None:
             found = [f"the learner {email} is not enrolled in this offering"]
+        elif not found and withdrawn:
+            found = [f"the learner {email} was withdrawn from this offering"]
         problems += found
 
         title = " ".join(row.get("assessment", "").split())
@@ -184,7 +201,7 @@ def _result_rows(*, offering, rows) -> tuple[list[_ResultRow], list[dict]]:
             problems += url_problems
         feedback = row.get("feedback", "").strip()
         problems += too_long(feedback, MAX_FEEDBACK, "feedback")
-        assessed_on = _assessed_on(row.get("assessed_on", "").strip(), problems)
+        assessed_on = _assessed_on(row.get("assessed_on", "").strip(), problems, offering)
 
         if enrollment_id is not None and assessment is not None:
             key = (enrollment_id, assessment.pk)
@@ -217,11 +234,11 @@ def results_validate(*, job, rows) -> list[dict]:
 
 
 def results_apply(*, job, rows, progress) -> dict:
-    """Record each row with `record_result` (source CSV), in the job's transaction.
+    """Record the rows with `results_record` (source CSV), in the job's transaction.
 
     A row that repeats the learner's current record changes nothing, so importing the same file
-    again records nothing twice. Who may record was checked when the job started, so the
-    per-row permission query is skipped.
+    again records nothing twice. The service checks once, for the whole file, that the job's
+    creator may still record this offering's results.
     """
     offering = job.offering
     good, errors = _result_rows(offering=offering, rows=rows)
@@ -230,39 +247,49 @@ def results_apply(*, job, rows, progress) -> dict:
     enrollment_ids = {row.enrollment_id for row in good}
     # Lock every learner of the file at once, in id order, so two imports (or an import and the
     # grid) touching the same learners wait for each other instead of deadlocking.
-    enrollments = {
-        e.pk: e
-        for e in Enrollment.objects.select_for_update().filter(pk__in=enrollment_ids).order_by("pk")
-    }
+    list(Enrollment.objects.select_for_update().filter(pk__in=enrollment_ids).order_by("pk"))
     current_before = set(
         AssessmentRecord.objects.filter(enrollment__offering=offering, is_current=True).values_list(
             "pk", flat=True
         )
     )
-    completed_before = {e.pk for e in enrollments.values() if e.completed_at is not None}
+    completed_before = set(
+        Enrollment.objects.filter(pk__in=enrollment_ids, completed_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
     recorded = unchanged = 0
-    for done, row in enumerate(good, start=1):
+    for start in range(0, len(good), PROGRESS_EVERY):
+        # One call per chunk, so the progress bar moves.
+        batch = good[start : start + PROGRESS_EVERY]
         try:
-            record = record_result(
-                enrollment=enrollments[row.enrollment_id],
-                assessment=row.assessment,
-                result=row.result,
+            records = results_record(
+                offering=offering,
                 acting_user=job.created_by,
-                assessed_on=row.assessed_on,
-                score=row.score,
-                evidence_url=row.evidence_url,
-                feedback=row.feedback,
+                entries=[
+                    ResultEntry(
+                        enrollment=Enrollment(pk=row.enrollment_id),
+                        assessment=row.assessment,
+                        result=row.result,
+                        assessed_on=row.assessed_on,
+                        score=row.score,
+                        evidence_url=row.evidence_url,
+                        feedback=row.feedback,
+                    )
+                    for row in batch
+                ],
                 source=AssessmentRecord.Source.CSV,
-                check_permission=False,
             )
         except RecordRefused as exc:
-            raise ImportRowsRefused([row_error(row.line, str(exc))])
-        if record.pk in current_before:
-            unchanged += 1
-        else:
-            recorded += 1
-        if done % PROGRESS_EVERY == 0:
-            progress(done)
+            line = batch[exc.index].line if exc.index is not None else None
+            raise ImportRowsRefused([row_error(line, str(exc))])
+        for record in records:
+            if record.pk in current_before:
+                unchanged += 1
+            else:
+                recorded += 1
+        if len(batch) == PROGRESS_EVERY:
+            progress(start + len(batch))
     completed = (
         Enrollment.objects.filter(pk__in=enrollment_ids, completed_at__isnull=False)
         .exclude(pk__in=completed_before)

@@ -17,7 +17,14 @@ from courses.services import completions_announced_together
 from . import selectors
 from .forms import GridForm, RecordForm
 from .models import Assessment, AssessmentRecord
-from .services import may_record, record_result
+from .services import (
+    RecordRefused,
+    ResultEntry,
+    may_record,
+    offering_results_problem,
+    record_result,
+    results_record,
+)
 
 
 def _offering_to_record(user, pk):
@@ -36,25 +43,34 @@ def grid(request, pk):
     form = GridForm(
         posted(request), enrollments=enrollments, assessments=assessments, current=current
     )
+    not_started = offering_results_problem(offering)
     if request.method == "POST" and form.is_valid():
         changes = list(form.changed_cells())
-        with completions_announced_together(), transaction.atomic():
-            for enrollment, assessment, result in changes:
-                record_result(
-                    enrollment=enrollment,
-                    assessment=assessment,
-                    result=result,
+        try:
+            with completions_announced_together(), transaction.atomic():
+                results_record(
+                    offering=offering,
                     acting_user=request.user,
+                    entries=[
+                        ResultEntry(enrollment=enrollment, assessment=assessment, result=result)
+                        for enrollment, assessment, result in changes
+                    ],
                     source=AssessmentRecord.Source.GRID,
-                    check_permission=False,  # checked above for the whole offering
                 )
-        completed = Enrollment.objects.filter(offering=offering, completed_at__isnull=False).count()
-        messages.success(
-            request,
-            f"{len(changes)} result{'s' if len(changes) != 1 else ''} recorded. "
-            f"{completed} of {len(enrollments)} learners have completed the course.",
-        )
-        return redirect("assessments:grid", pk=offering.pk)
+        except RecordRefused as exc:
+            form.add_error(None, f"Nothing was recorded. {exc}")
+        else:
+            completed = (
+                Enrollment.objects.active()
+                .filter(offering=offering, completed_at__isnull=False)
+                .count()
+            )
+            messages.success(
+                request,
+                f"{len(changes)} result{'s' if len(changes) != 1 else ''} recorded. "
+                f"{completed} of {len(enrollments)} learners have completed the course.",
+            )
+            return redirect("assessments:grid", pk=offering.pk)
     progress = selectors.roster_progress(enrollments, offering.course_id)
     rows = [
         (
@@ -73,6 +89,7 @@ def grid(request, pk):
             "rows": rows,
             "assessments": assessments,
             "outcome_total": progress["total"],
+            "not_started": not_started,
         },
     )
 
@@ -86,24 +103,31 @@ def learner_record(request, pk, enrollment_pk):
         offering=offering,
     )
     assessments = Assessment.objects.filter(course_id=offering.course_id)
-    form = RecordForm(posted(request), posted(request, files=True), assessments=assessments)
+    form = RecordForm(
+        posted(request), posted(request, files=True), assessments=assessments, offering=offering
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        record_result(
-            enrollment=enrollment,
-            assessment=data["assessment"],
-            result=data["result"],
-            acting_user=request.user,
-            assessed_on=data["assessed_on"],
-            score=data["score"],
-            evidence_url=data["evidence_url"],
-            evidence_text=data["evidence_text"],
-            evidence_file=data["evidence_file"],
-            feedback=data["feedback"],
-            check_permission=False,
-        )
-        messages.success(request, f"Result recorded for {enrollment.learner}.")
-        return redirect("assessments:learner_record", pk=offering.pk, enrollment_pk=enrollment.pk)
+        try:
+            record_result(
+                enrollment=enrollment,
+                assessment=data["assessment"],
+                result=data["result"],
+                acting_user=request.user,
+                assessed_on=data["assessed_on"],
+                score=data["score"],
+                evidence_url=data["evidence_url"],
+                evidence_text=data["evidence_text"],
+                evidence_file=data["evidence_file"],
+                feedback=data["feedback"],
+            )
+        except RecordRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Result recorded for {enrollment.learner}.")
+            return redirect(
+                "assessments:learner_record", pk=offering.pk, enrollment_pk=enrollment.pk
+            )
     return render(
         request,
         "assessments/learner_record.html",
@@ -111,6 +135,7 @@ def learner_record(request, pk, enrollment_pk):
             "offering": offering,
             "enrollment": enrollment,
             "form": form,
+            "not_started": offering_results_problem(offering),
             "progress": selectors.enrollment_progress(enrollment),
             "history": selectors.record_history(enrollment),
         },

@@ -6,11 +6,14 @@ class BadgesConfig(AppConfig):
     verbose_name = "Open Badges"
 
     def ready(self):
-        from courses.signals import enrollments_completed
+        from courses.signals import enrollment_move_checked, enrollments_completed
 
-        from .receivers import on_enrollments_completed
+        from .receivers import on_enrollments_completed, refuse_moving_a_badge_holder
 
         enrollments_completed.connect(on_enrollments_completed, dispatch_uid="badges.issue")
+        enrollment_move_checked.connect(
+            refuse_moving_a_badge_holder, dispatch_uid="badges.refuse_move"
+        )
 
         # What the public badge documents show: a change drops their kept copies (public_cache).
         from django.db.models.signals import post_delete, post_migrate, post_save

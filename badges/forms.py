@@ -273,7 +273,7 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args, offering, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enrollments"].queryset = Enrollment.objects.filter(
+        self.fields["enrollments"].queryset = Enrollment.objects.active().filter(
             offering=offering, assertion__isnull=True
         )
 

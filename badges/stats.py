@@ -144,9 +144,8 @@ def chart_data(rows: list[CountRow], *, axis_title: str, horizontal=False) -> di
 def waiting_count() -> int:
     """Learners who may have their badge issued now without an override, across all courses."""
     return (
-        Enrollment.objects.filter(
-            completed_at__isnull=False, offering__course__badge_class__isnull=False
-        )
+        Enrollment.objects.active()
+        .filter(completed_at__isnull=False, offering__course__badge_class__isnull=False)
         .filter(~Exists(Assertion.objects.filter(enrollment=OuterRef("pk"))))
         .filter(
             Q(completion_confirmed_at__isnull=False)
@@ -265,9 +264,11 @@ def offering_learners(offering) -> QuerySet:
 def issuable_enrollments(*, badge_class, offering=None) -> QuerySet:
     """Enrollments that may have the badge issued without an override: completed, confirmed by
     the course leader when the badge is issued by hand, and without a badge yet."""
-    queryset = Enrollment.objects.filter(
-        offering__course_id=badge_class.course_id, completed_at__isnull=False
-    ).filter(~Exists(Assertion.objects.filter(enrollment=OuterRef("pk"))))
+    queryset = (
+        Enrollment.objects.active()
+        .filter(offering__course_id=badge_class.course_id, completed_at__isnull=False)
+        .filter(~Exists(Assertion.objects.filter(enrollment=OuterRef("pk"))))
+    )
     if offering is not None:
         queryset = queryset.filter(offering=offering)
     if badge_class.issue_mode == BadgeClass.IssueMode.MANUAL:

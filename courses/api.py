@@ -122,7 +122,8 @@ class OfferingEnrolmentListApi(APIView):
         operation_id="offering_enrolments_list",
         summary="List an offering's learners and whether each completed",
         description="The roster, ordered by e-mail, 100 to a page (`page_size` up to 500), with "
-        "each learner's completion: for the VLE to sync. `completed` never goes back to false.",
+        "each learner's completion: for the VLE to sync. `completed` never goes back to false. "
+        "Learners withdrawn by the LEADS team are left out.",
         tags=["enrolments"],
         responses={
             200: OutputSerializer(many=True),

@@ -1,10 +1,21 @@
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 
 from accounts.models import User
 
+from .models import ContentUnit, Offering
+from .services import SESSION_FIELDS, enrollment_move_targets, offering_problems
+
 
 class OfferingForm(forms.Form):
+    """An offering's title, dates, capacity and instructors: new, or changed.
+
+    With `course` (and `offering` when changing one), its dates and capacity are checked by
+    the service's own rules (`offering_problems`) beside the fields; the sessions are checked
+    with them when the view calls the service.
+    """
+
     title = forms.CharField(
         max_length=200, required=False, help_text="e.g. Spring 2027 cohort. Optional."
     )
@@ -20,11 +31,57 @@ class OfferingForm(forms.Form):
         help_text="They record this cohort's assessment results.",
     )
 
+    def __init__(self, *args, course=None, offering=None, **kwargs):
+        self.course, self.offering = course, offering
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "The offering cannot end before it starts.")
+        if data.get("starts_on") and data.get("ends_on"):
+            problems = offering_problems(
+                course=self.course,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                capacity=data.get("capacity"),
+                offering=self.offering,
+            )
+            for field, errors in problems.items():
+                for error in errors:
+                    self.add_error(field if field in self.fields else None, error)
         return data
+
+
+def offering_initial(course) -> tuple[dict, list[dict]]:
+    """A new offering of `course`, prefilled from its approved template: its instructors, its
+    planned dates (when still ahead), the in-person units as sessions (title and place; the
+    admin gives the times) and the capacity of its latest offering, if any."""
+    initial = {"instructors": list(course.instructors.filter(is_instructor=True))}
+    if course.planned_start and course.planned_start >= timezone.localdate():
+        initial["starts_on"] = course.planned_start
+        initial["ends_on"] = course.planned_end
+    latest = Offering.objects.filter(course__lineage=course.lineage).order_by("-starts_on").first()
+    if latest is not None:
+        initial["capacity"] = latest.capacity
+    sessions = [
+        {"title": unit.title, "place": unit.place}
+        for unit in ContentUnit.objects.filter(course=course, is_in_person=True)
+    ]
+    return initial, sessions
+
+
+def offering_current(offering) -> tuple[dict, list[dict]]:
+    """The form's values for changing an offering: what it has now."""
+    initial = {
+        "title": offering.title,
+        "starts_on": offering.starts_on,
+        "ends_on": offering.ends_on,
+        "capacity": offering.capacity,
+        "instructors": list(offering.instructors.all()),
+    }
+    sessions = [
+        {name: getattr(s, name) for name in SESSION_FIELDS} for s in offering.sessions.all()
+    ]
+    return initial, sessions
 
 
 class SessionForm(forms.Form):
@@ -40,7 +97,58 @@ class SessionForm(forms.Form):
         return data
 
 
-SessionFormSet = formset_factory(SessionForm, extra=2, max_num=30, absolute_max=40)
+class BaseSessionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this session"
+
+    def sessions(self) -> list[dict]:
+        """The sessions to keep: filled in and not marked for removal."""
+        return [
+            {name: f.cleaned_data[name] for name in SESSION_FIELDS}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+SessionFormSet = formset_factory(
+    SessionForm,
+    formset=BaseSessionFormSet,
+    extra=2,
+    max_num=30,
+    absolute_max=40,
+    can_delete=True,
+)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the learner withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Kept with the enrolment and in the offering's history.",
+    )
+
+
+class MoveForm(forms.Form):
+    to_offering = forms.ModelChoiceField(
+        queryset=Offering.objects.none(),
+        label="Move to",
+        empty_label=None,
+        help_text="Another offering of the same course that has not ended.",
+    )
+    reason = forms.CharField(
+        label="Why (optional)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args, enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_offering"].queryset = enrollment_move_targets(enrollment)
+        self.fields["to_offering"].label_from_instance = lambda o: (
+            f"{o.label} ({o.starts_on:%-d %b %Y} to {o.ends_on:%-d %b %Y})"
+        )
 
 
 class EnrolForm(forms.Form):

@@ -35,8 +35,10 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.services import invitation_link, user_create
+from accounts.side_effects import enqueue_on_commit
 
 from .models import Enrollment, ImportJob, Offering
+from .notifications import enrollments_announce, may_be_told_of_enrolment
 from .services import completions_announced_together
 
 logger = logging.getLogger(__name__)
@@ -344,8 +346,9 @@ def import_job_create(*, kind, offering, acting_user, upload) -> ImportJob:
             total=len(rows),
             rows=rows,
         )
-        job_id = job.pk
-        transaction.on_commit(lambda: import_job_enqueue(job_id=job_id))
+        from .tasks import run_import
+
+        enqueue_on_commit(run_import, str(job.pk))
     return job
 
 
@@ -600,16 +603,33 @@ def _capacity_error(offering, taken, adding):
         None,
         f"The offering has {free} place{'s' if free != 1 else ''} left and this file would "
         f"enrol {adding} more learner{'s' if adding != 1 else ''}. Raise the offering's "
-        "capacity or remove rows; nobody was enrolled.",
+        "capacity (“Edit the offering” on its page), withdraw learners who left, or remove "
+        "rows; nobody was enrolled.",
+    )
+
+
+def _enrolled_and_withdrawn(offering_id):
+    """(learner ids enrolled and active, learner ids withdrawn) in the offering."""
+    enrolled, withdrawn = set(), set()
+    for learner_id, withdrawn_at in Enrollment.objects.filter(offering_id=offering_id).values_list(
+        "learner_id", "withdrawn_at"
+    ):
+        (withdrawn if withdrawn_at else enrolled).add(learner_id)
+    return enrolled, withdrawn
+
+
+def _withdrawn_error(line, email):
+    return row_error(
+        line,
+        f"{email} was withdrawn from this offering; enrol them again with “Enrol a learner” on "
+        "the offering's page, or remove the row.",
     )
 
 
 def enrolment_validate(*, job, rows) -> list[dict]:
     good, errors = _enrolment_rows(rows)
     users = _users_by_email(row.email for row in good)
-    enrolled = set(
-        Enrollment.objects.filter(offering_id=job.offering_id).values_list("learner_id", flat=True)
-    )
+    enrolled, withdrawn = _enrolled_and_withdrawn(job.offering_id)
     adding = 0
     for row in good:
         user = users.get(row.email)
@@ -630,6 +650,8 @@ def enrolment_validate(*, job, rows) -> list[dict]:
                     "reactivate it, or remove the row.",
                 )
             )
+        elif user.pk in withdrawn:
+            errors.append(_withdrawn_error(row.line, row.email))
         elif user.pk not in enrolled:
             adding += 1
     capacity = _capacity_error(job.offering, len(enrolled), adding)
@@ -650,15 +672,20 @@ def enrolment_apply(*, job, rows, progress) -> dict:
         raise ImportRowsRefused(errors)
     offering = Offering.objects.select_for_update().get(pk=job.offering_id)
     users = _users_by_email(row.email for row in good)
-    enrolled = set(
-        Enrollment.objects.filter(offering=offering).values_list("learner_id", flat=True)
-    )
+    enrolled, withdrawn = _enrolled_and_withdrawn(offering.pk)
+    refused = [
+        _withdrawn_error(r.line, r.email)
+        for r in good
+        if users.get(r.email) and users[r.email].pk in withdrawn
+    ]
+    if refused:
+        raise ImportRowsRefused(refused)
     adding = sum(1 for r in good if r.email not in users or users[r.email].pk not in enrolled)
     capacity = _capacity_error(offering, len(enrolled), adding)
     if capacity:
         raise ImportRowsRefused([capacity])
 
-    created, enrolled_now, already = [], 0, 0
+    created, enrolled_now, already, told = [], 0, 0, []
     for start in range(0, len(good), PROGRESS_EVERY):
         batch = good[start : start + PROGRESS_EVERY]
         new_enrollments = []
@@ -699,13 +726,18 @@ def enrolment_apply(*, job, rows, progress) -> dict:
                 )
             )
         Enrollment.objects.bulk_create(new_enrollments)
+        # Accounts made by this import cannot sign in yet: they are invited instead.
+        told += [e.pk for e in new_enrollments if may_be_told_of_enrolment(e.learner)]
         enrolled_now += len(new_enrollments)
         progress(start + len(batch))
 
     job.pending_invitations = created
     if created:
-        job_id = job.pk
-        transaction.on_commit(lambda: _invitations_enqueue(job_id))
+        from .tasks import send_import_invitations
+
+        enqueue_on_commit(send_import_invitations, str(job.pk))
+    # People who could sign in already are told they are enrolled; new accounts are invited.
+    enrollments_announce(enrollment_ids=told)
     return {
         "rows": len(good),
         "created": len(created),

@@ -329,12 +329,26 @@ class OfferingSession(models.Model):
         return f"{self.title} ({self.place})"
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        """Learners still in their offering: they take a place, appear in the grid and may
+        complete and earn the badge. Withdrawn ones keep their record but none of that."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
+
+
 class Enrollment(models.Model):
     """A learner in an offering, and whether (and when) they completed it.
 
     `completed_at` is set once, when every learning outcome is demonstrated by a passed
     summative assessment, and never cleared: a later failed re-assessment is shown but does not
     undo an award. For badges issued by hand, the course leader's confirmation is recorded too.
+
+    A withdrawn learner's enrollment is kept (with its results, and any badge issued before),
+    marked with who withdrew them, when and why; `moved_to` names the enrollment in the other
+    offering when the withdrawal was a move. Re-enrolling them clears the withdrawal.
     """
 
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="enrollments")
@@ -359,11 +373,35 @@ class Enrollment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    moved_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moved_from",
+        help_text="The enrollment in another offering this learner was moved to.",
+    )
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["offering", "learner__full_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["offering", "learner"], name="enrollment_unique"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=False)
+                | Q(withdrawn_by__isnull=True, moved_to__isnull=True, withdrawal_reason=""),
+                name="enrollment_withdrawal_only_when_withdrawn",
+            ),
             models.CheckConstraint(
                 condition=Q(completion_confirmed_at__isnull=True) | Q(completed_at__isnull=False),
                 name="enrollment_confirmed_only_when_complete",
@@ -376,6 +414,10 @@ class Enrollment(models.Model):
     @property
     def is_complete(self):
         return self.completed_at is not None
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
 
 
 class ImportJob(models.Model):

@@ -20,10 +20,13 @@ def centre_courses():
 def offerings_for(user):
     """Offerings this person may open: all for the LEADS team; their own for instructors and
     course leaders."""
+    active = Q(enrollments__withdrawn_at__isnull=True)
     offerings = Offering.objects.select_related("course", "course__unit").annotate(
-        learner_count=Count("enrollments", distinct=True),
+        learner_count=Count("enrollments", filter=active, distinct=True),
         completed_count=Count(
-            "enrollments", filter=Q(enrollments__completed_at__isnull=False), distinct=True
+            "enrollments",
+            filter=active & Q(enrollments__completed_at__isnull=False),
+            distinct=True,
         ),
     )
     if user.is_leads_admin:
@@ -40,10 +43,23 @@ def may_open_offering(*, user, offering) -> bool:
 
 
 def offering_roster(offering):
+    """The offering's learners, withdrawn ones left out (offering_withdrawn lists those)."""
     return (
-        Enrollment.objects.filter(offering=offering)
+        Enrollment.objects.active()
+        .filter(offering=offering)
         .select_related("learner", "completion_confirmed_by")
         .order_by("learner__full_name", "learner__email")
+    )
+
+
+def offering_withdrawn(offering):
+    """Learners withdrawn from the offering, latest first, with who withdrew them and where
+    they were moved."""
+    return (
+        Enrollment.objects.withdrawn()
+        .filter(offering=offering)
+        .select_related("learner", "withdrawn_by", "moved_to__offering")
+        .order_by("-withdrawn_at", "id")
     )
 
 

@@ -16,4 +16,15 @@ urlpatterns = [
     path("offerings/", views.offering_list, name="offering_list"),
     path("offerings/<int:pk>/", views.offering_detail, name="offering_detail"),
     path("offerings/<int:pk>/confirm/", views.offering_confirm, name="offering_confirm"),
+    path("offerings/<int:pk>/edit/", views.offering_edit_view, name="offering_edit"),
+    path(
+        "offerings/<int:pk>/learners/<int:enrollment_pk>/withdraw/",
+        views.enrollment_withdraw_view,
+        name="enrollment_withdraw",
+    ),
+    path(
+        "offerings/<int:pk>/learners/<int:enrollment_pk>/move/",
+        views.enrollment_move_view,
+        name="enrollment_move",
+    ),
 ]

@@ -1,5 +1,7 @@
 """The VLE's results API: results recorded through the service, completion reported back."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -13,6 +15,8 @@ from courses.tests.factories import enrolled_learners, published_course, running
 
 from .factories import assessment_plan
 
+# Within the running offering (it started a week ago).
+ASSESSED = (date.today() - timedelta(days=2)).isoformat()
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/results"
@@ -71,7 +75,7 @@ def test_results_are_recorded_and_completion_is_reported(cohort, vle):
             score="87.5",
             evidence_url="https://vle.example.org/submissions/42",
             feedback="Clear and well argued.",
-            assessed_on="2026-05-04",
+            assessed_on=ASSESSED,
         ),
         format="json",
     )
@@ -79,7 +83,7 @@ def test_results_are_recorded_and_completion_is_reported(cohort, vle):
     data = first.json()
     assert data["completed"] is False and data["completed_at"] is None
     assert data["assessment"] == {"id": task1.pk, "title": "Task 1"}
-    assert data["score"] == "87.50" and data["assessed_on"] == "2026-05-04"
+    assert data["score"] == "87.50" and data["assessed_on"] == ASSESSED
     assert data["source"] == "api" and data["email"] == enrollment.learner.email
     record = AssessmentRecord.objects.get(pk=data["id"])
     assert record.source == AssessmentRecord.Source.API and record.assessor == account

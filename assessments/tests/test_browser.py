@@ -49,3 +49,43 @@ def test_instructor_records_the_cohort_and_the_learner_sees_completion(browser_p
     page.get_by_role("link", name="My learning").first.click()
     page.get_by_role("link", name="Data Analytics with Python").click()
     expect(page.get_by_text("you have demonstrated every learning outcome")).to_be_visible()
+
+
+def test_instructor_records_one_learner_and_is_refused_before_the_cohort_starts(browser_page):
+    """The per-learner form shows its date (issue 13: it was empty and blocked the form), and a
+    cohort that has not started takes no result, saying so where the instructor looks."""
+    from datetime import date, timedelta
+
+    from courses.services import offering_create
+    from courses.tests.factories import leads_admin
+
+    page = browser_page
+    instructor = UserFactory(is_instructor=True, is_learner=False, full_name="Imran Shah")
+    course = published_course(title="Data Analytics with Python", outcomes=2)
+    assessment_plan(course)
+    running = running_offering(course=course, instructors=[instructor])
+    (enrollment,) = enrolled_learners(running, 1)
+    upcoming = offering_create(
+        course=course, acting_user=leads_admin(), title="Spring 2027 cohort",
+        starts_on=date.today() + timedelta(days=30), ends_on=date.today() + timedelta(days=90),
+        instructors=[instructor],
+    )  # fmt: skip
+    (future,) = enrolled_learners(upcoming, 1)
+
+    sign_in(page, instructor.email)
+    page.goto(f"{page.base_url}/offerings/{running.pk}/")
+    page.get_by_role("link", name=enrollment.learner.full_name).click()
+    expect(page.get_by_label("Assessed on")).to_have_value(date.today().isoformat())
+    page.get_by_label("Assessment").select_option(label="Task 1")
+    page.get_by_label("Pass (demonstrates the skill)").check()
+    page.get_by_role("button", name="Record the result").click()
+    expect(page.get_by_role("alert")).to_contain_text("Result recorded")
+
+    page.goto(f"{page.base_url}/offerings/{upcoming.pk}/")
+    page.get_by_role("link", name="Record results (grid)").click()
+    expect(page.get_by_role("status")).to_contain_text("results are recorded from that day")
+    page.get_by_label(f"Task 1 — {future.learner.full_name}").select_option("pass")
+    page.get_by_role("button", name="Save the results").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Nothing was recorded. This cohort starts on")
+    expect(alert).to_be_in_viewport()

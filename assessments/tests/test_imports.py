@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from assessments.models import AssessmentRecord
-from assessments.services import RecordRefused, record_result
+from assessments.services import RecordRefused, results_record
 from courses.imports import import_job_create, import_job_run
 from courses.models import Enrollment, ImportJob
 from courses.services import enrollment_create
@@ -21,6 +21,8 @@ from .factories import assessment_plan
 pytestmark = pytest.mark.django_db
 
 HEADER = "email,assessment,result,score,evidence_url,feedback,assessed_on\n"
+# Within the running offering (it started a week ago): results are dated from its start.
+ASSESSED = date.today() - timedelta(days=2)
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def records():
 
 GOOD = (
     HEADER
-    + "amina@example.org,Task 1,pass,78.5,https://vle.example.org/s/1,Clear work.,2026-01-05\n"
+    + f"amina@example.org,Task 1,pass,78.5,https://vle.example.org/s/1,Clear work.,{ASSESSED}\n"
     + "AMINA@example.org,task 2,Pass,,,,\n"
     + "bilal@example.org,Task 1,fail,40,,Revise part 2.,\n"
 )
@@ -82,7 +84,7 @@ def test_a_results_file_records_every_row_and_completes_a_learner(setting, uploa
     assert first.score == Decimal("78.5")
     assert first.evidence_url == "https://vle.example.org/s/1"
     assert first.feedback == "Clear work."
-    assert first.assessed_on == date(2026, 1, 5)
+    assert first.assessed_on == ASSESSED
     assert AssessmentRecord.objects.get(enrollment=amina, assessment=task2).assessed_on == (
         date.today()
     )
@@ -179,15 +181,12 @@ def test_a_row_refused_while_applying_rolls_back_every_row(setting, admin_job):
         offering,
         HEADER + "amina@example.org,Task 1,pass,,,,\nbilal@example.org,Task 1,pass,,,,\n",
     )
-    calls = []
 
-    def refuse_the_second(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
-            raise RecordRefused("The course changed.")
-        return record_result(**kwargs)
+    def refuse_the_second(*, entries, **kwargs):
+        results_record(entries=entries[:1], **kwargs)  # the first row is written…
+        raise RecordRefused("The course changed.", index=1)  # …and the second refused
 
-    with mock.patch("assessments.imports.record_result", side_effect=refuse_the_second):
+    with mock.patch("assessments.imports.results_record", side_effect=refuse_the_second):
         assert import_job_run(job_id=job.pk) == ImportJob.Status.FAILED
     job.refresh_from_db()
     assert job.errors == [{"line": 3, "message": "The course changed."}]

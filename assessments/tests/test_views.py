@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -10,6 +12,8 @@ from courses.tests.factories import enrolled_learners, published_course, running
 
 from .factories import assessment_plan
 
+# Within the running offering (it started a week ago).
+ASSESSED = (date.today() - timedelta(days=2)).isoformat()
 pytestmark = pytest.mark.django_db
 
 
@@ -68,7 +72,7 @@ def test_recording_for_one_learner_with_evidence_and_feedback(client, setting):
             "evidence_url": "https://vle.example/submissions/42",
             "evidence_file": SimpleUploadedFile("../../etc/report.pdf", b"%PDF-1.4 evidence"),
             "feedback": "Clear <b>analysis</b>.",
-            "assessed_on": "2026-11-01",
+            "assessed_on": ASSESSED,
         },
         follow=True,
     )
@@ -92,7 +96,7 @@ def test_bad_record_input_is_refused_with_a_message(client, setting, field, valu
     instructor, (task1, _), offering = setting
     (enrollment,) = enrolled_learners(offering, 1)
     client.force_login(instructor)
-    data = {"assessment": task1.pk, "result": "pass", "assessed_on": "2026-11-01", field: value}
+    data = {"assessment": task1.pk, "result": "pass", "assessed_on": ASSESSED, field: value}
     url = reverse("assessments:learner_record", args=[offering.pk, enrollment.pk])
     response = client.post(url, data)
     assert message in response.content.decode()

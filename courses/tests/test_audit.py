@@ -62,7 +62,7 @@ def test_creating_an_offering_records_who_and_its_fields(admin):
         "ends_on": [None, "2027-03-31"],
         "capacity": [None, None],
         "instructors": [None, ["Imran Instructor"]],
-        "sessions": [None, ["Workshop (Karachi campus)"]],
+        "sessions": [None, ["Workshop, Karachi campus, 2027-02-10 09:00–12:00"]],
     }
 
 

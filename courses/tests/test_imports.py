@@ -120,10 +120,17 @@ def test_a_file_enrols_everyone_creates_accounts_and_invites_new_people(
     existing.refresh_from_db()
     assert existing.full_name == "Existing Person"  # an existing account is not changed
 
-    assert sorted(m.to[0] for m in mail.outbox) == [
+    # New people are invited to choose a password; the person who could sign in already is told
+    # of the enrolment, with a link to the course.
+    invitations = [m for m in mail.outbox if "choose your password" in m.subject]
+    assert sorted(m.to[0] for m in invitations) == [
         "amina.khan@example.org",
         "bilal.ahmed@example.org",
     ]
+    (told,) = [m for m in mail.outbox if m not in invitations]
+    enrolment = enrollments["existing@example.org"]
+    assert told.to == ["existing@example.org"] and told.body.startswith("Dear Existing Person,")
+    assert settings.SITE_URL + f"/learn/enrolments/{enrolment.pk}/" in told.body
     message = next(m for m in mail.outbox if m.to == ["amina.khan@example.org"])
     assert offering.course.title in message.subject
     link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
@@ -255,7 +262,8 @@ def test_a_file_that_would_overfill_the_offering_changes_nothing(upload):
         {
             "line": None,
             "message": "The offering has 2 places left and this file would enrol 3 more "
-            "learners. Raise the offering's capacity or remove rows; nobody was enrolled.",
+            "learners. Raise the offering's capacity (“Edit the offering” on its page), "
+            "withdraw learners who left, or remove rows; nobody was enrolled.",
         }
     ]
     assert counts() == before
@@ -338,7 +346,8 @@ def test_running_a_job_twice_or_applying_its_rows_again_duplicates_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         assert import_job_run(job_id=job.pk) == ImportJob.Status.DONE
         assert import_job_run(job_id=job.pk) == ImportJob.Status.DONE
-    assert Enrollment.objects.count() == 3 and len(mail.outbox) == 2
+    # Two invitations (the new accounts) and one enrolment e-mail (the existing account).
+    assert Enrollment.objects.count() == 3 and len(mail.outbox) == 3
     # Even the apply step itself, given the same rows again, adds nobody.
     job.refresh_from_db()
     summary = enrolment_apply(job=job, rows=rows, progress=lambda n: None)
@@ -370,7 +379,7 @@ def test_existing_people_are_enrolled_in_bulk(
 
 
 def test_a_broker_outage_does_not_fail_the_upload_and_the_sweep_retries(upload, offering):
-    with mock.patch("courses.tasks.run_import.delay", side_effect=OSError("no broker")):
+    with mock.patch("courses.tasks.run_import.apply_async", side_effect=OSError("no broker")):
         response = upload(offering, GOOD)
     job = last_job()
     assert response.status_code == 302
@@ -384,7 +393,7 @@ def test_a_broker_outage_does_not_fail_the_upload_and_the_sweep_retries(upload, 
 def test_the_sweep_restarts_a_job_left_pending(
     upload, offering, existing, django_capture_on_commit_callbacks
 ):
-    with mock.patch("courses.tasks.run_import.delay", side_effect=OSError("no broker")):
+    with mock.patch("courses.tasks.run_import.apply_async", side_effect=OSError("no broker")):
         upload(offering, GOOD)
     job = last_job()
     with django_capture_on_commit_callbacks(execute=True):
