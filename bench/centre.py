@@ -74,7 +74,10 @@ class Centre:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "BADGE_KEK": base64.b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": f"{HOST},localhost",
-            "SITE_URL": self.site_url,
+            # Production requires an https SITE_URL; the bench serves plain http on loopback,
+            # which bench/settings.py puts in its place (BENCH_SITE_URL).
+            "SITE_URL": "https://bench.invalid",
+            "BENCH_SITE_URL": self.site_url,
             "SECURE_SSL_REDIRECT": "false",
             "EMAIL_URL": "dummymail://",  # e-mails are composed and handed over, not delivered
             "MEDIA_ROOT": str(self.workdir / "media"),

@@ -23,9 +23,11 @@ for pkg in $want; do
 done
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
+    # apt_get waits, saying so, while another package manager holds apt's locks (scripts/apt.sh).
+    . scripts/apt.sh
     echo "Installing system packages:$missing"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    apt_get update -qq
+    apt_get install -y -qq $missing
   else
     echo "Missing system packages:$missing"
     echo "Install them with: sudo apt-get install -y$missing"
@@ -38,11 +40,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 req=requirements.txt
 [ -n "${1:-}" ] && req=requirements-dev.txt  # dev and bench
-# Only reinstall when the requirements changed since the last install.
+# Only reinstall when the requirements changed since the last install. The dev set holds every
+# runtime package, so once it is installed `make demo` (prod) installs nothing, and `make test`
+# after `make demo` does not reinstall everything.
 python_set="${1:-prod}"
 [ "$python_set" = bench ] && python_set=dev  # the same Python packages
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt 2>/dev/null | sha256sum | cut -c1-16)-$python_set"
-if [ ! -f "$stamp" ]; then
+installed=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt 2>/dev/null | sha256sum | cut -c1-16)"
+stamp="$installed-$python_set"
+if [ ! -f "$stamp" ] && [ ! -f "$installed-dev" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/pip install -q --disable-pip-version-check -r "$req" -c constraints.txt
   rm -f .venv/.installed-*

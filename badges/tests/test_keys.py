@@ -129,7 +129,10 @@ def settings_in_subprocess(module, env, expression):
 
 
 def test_production_has_no_default_kek_and_checks_the_one_it_is_given():
-    production = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "centre.example"}
+    production = {
+        "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "centre.example",
+        "SITE_URL": "https://centre.example",
+    }  # fmt: skip
     unset = settings_in_subprocess("config.settings.production", production, "settings.BADGE_KEK")
     # Without the key production does not start, and says which variable is missing.
     assert unset.returncode != 0 and "Set the BADGE_KEK environment variable" in unset.stderr

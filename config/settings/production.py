@@ -1,9 +1,12 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis, a worker and beat.
 
 SECRET_KEY and ALLOWED_HOSTS have no defaults: a start without them fails with a sentence
-naming the variable; so does BADGE_KEK, the key that encrypts the badge signing keys, which is
-never generated here.
+naming the variable; so do BADGE_KEK, the key that encrypts the badge signing keys, which is
+never generated here, and SITE_URL, the https address written into every signed credential.
+The demo app (seed_demo) is not installed here: base.py leaves it out, local.py and test.py add it.
 """
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -16,6 +19,22 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the ALLOWED_HOSTS environment variable.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Every badge's public URLs, issuer and signed credential carry SITE_URL for ever: base.py's
+# default (the demo's http://127.0.0.1:8000) would make them point at nobody's machine, so
+# production takes no default, and only an https address (STYLE.md, rule 9).
+SITE_URL = env.str("SITE_URL", default="").strip().rstrip("/")
+_site = urlsplit(SITE_URL)
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set the SITE_URL environment variable: the centre's public https address, e.g. "
+        "https://badges.example.edu. It is written into every badge and signed credential."
+    )
+if _site.scheme != "https" or not _site.hostname or _site.query or _site.fragment:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the centre's public https address (https://host), not {SITE_URL!r}: "
+        "it is written into every badge and signed credential."
+    )
 
 # Every badge is signed as it is issued: a production centre without the key-encryption key
 # would issue badges it cannot sign, so it does not start (STYLE.md, rule 9).

@@ -17,6 +17,9 @@ SECRET_KEY = get_random_secret_key()
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The demo centre's seed_demo, which tests run (never installed in production).
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+DEMO_SEED_ALLOWED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 if REDIS_URL:

@@ -1,6 +1,9 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from demo.people import DEMO_PASSWORD, PEOPLE
 
@@ -19,6 +22,30 @@ def test_seed_demo_twice_changes_nothing_the_second_time(capsys):
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "Worth opening:" in out
+
+
+def test_seed_demo_refuses_settings_that_did_not_ask_for_the_demo(settings):
+    """Only the local and test settings set DEMO_SEED_ALLOWED (production does not even install
+    the app: config/tests/test_settings.py): anywhere else it writes nothing."""
+    del settings.DEMO_SEED_ALLOWED
+    before = row_counts()
+    with pytest.raises(CommandError, match="runs only with the local or test settings"):
+        call_command("seed_demo")
+    assert row_counts() == before
+
+
+def test_nothing_but_tests_imports_the_demo():
+    """Production does not install `demo`: no URL, view, template tag or setting may need it."""
+    root = Path(__file__).resolve().parents[2]
+    importing = re.compile(r"^\s*(from|import)\s+demo\b", re.MULTILINE)
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not {".venv", "demo", "tests", "bench", "tools"} & set(path.relative_to(root).parts)
+        and path.name != "conftest.py"
+        and importing.search(path.read_text(errors="replace"))
+    ]
+    assert found == []
 
 
 def test_every_demo_person_can_sign_in_with_the_printed_password(client):

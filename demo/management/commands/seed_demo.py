@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -13,6 +13,17 @@ class Command(BaseCommand):
     help = "Create the demo centre's data. Safe to run again: it changes nothing the second time."
 
     def handle(self, *args, **options):
+        # Accounts with a password printed for everyone must never reach a real centre. The
+        # production settings do not install this app; this refuses any other settings that
+        # did not ask for the demo (config/settings/local.py and test.py set the flag).
+        if not getattr(settings, "DEMO_SEED_ALLOWED", False):
+            raise CommandError(
+                "seed_demo creates the demo centre's accounts with a published password and "
+                "runs only with the local or test settings (DJANGO_SETTINGS_MODULE="
+                "config.settings.local, as `make demo` does), never against a real centre's "
+                f"database. These settings ({settings.SETTINGS_MODULE}) do not set "
+                "DEMO_SEED_ALLOWED: nothing was written."
+            )
         # The demo's past e-mails (submissions, decisions, badges) are not sent to anyone.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
