@@ -4,6 +4,7 @@ import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -53,6 +54,12 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Titles people put before their names; get_short_name looks past them.
+HONORIFICS = frozenset(
+    {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "engr"}
+)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -116,7 +123,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The given name, past any titles ("Dr Amina Khan" -> "Amina"): a title alone is never
+        a way to address someone. A name of titles only is given whole."""
+        named = [w for w in self.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
+        return named[0] if named else (self.full_name.strip() or self.email)
 
     @cached_property
     def dean_units(self):
@@ -149,6 +159,10 @@ AUDIT_ACTIONS = {
     "badge_class.edited": "Badge design edited",
     "offering.created": "Offering created",
     "offering.changed": "Offering changed",
+    "enrollment.withdrawn": "Learner withdrawn",
+    "enrollment.moved_out": "Learner moved to another offering",
+    "enrollment.moved_in": "Learner moved in from another offering",
+    "enrollment.reinstated": "Learner enrolled again after withdrawal",
 }
 
 
@@ -223,3 +237,45 @@ class AuditEntry(models.Model):
             (name.replace("_", " ").capitalize(), _as_text(old), _as_text(new))
             for name, (old, new) in self.changes.items()
         ]
+
+
+class PendingTask(models.Model):
+    """A background task owed after a commit: the outbox behind accounts.side_effects.
+
+    Written in the transaction of the change that owes it, so the change and the debt commit
+    together; deleted once a broker has accepted the task. A row that stays means the broker
+    refused it (down, unreachable): the sweep publishes it again.
+    """
+
+    task = models.CharField(max_length=200, help_text="The Celery task's registered name.")
+    args = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Set while one process publishes the row, so the sweep and the on-commit publisher never
+    # both publish it; a process that dies mid-publish lets the claim lapse.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="pending_task_created_idx")]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"
+
+
+class EmailDelivery(models.Model):
+    """One e-mail that was sent, by a key naming what it announced and to whom.
+
+    E-mail tasks are delivered at least once (acks late, retries, the outbox's sweep); this
+    record is what makes a second run send nothing that was already sent.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "e-mail deliveries"
+
+    def __str__(self):
+        return self.key

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.access import require_leads_admin
 from accounts.audit import audit_record, field_changes
+from accounts.side_effects import enqueue_on_commit
 from assessments.selectors import numbered_outcomes, outcomes_demonstrated
 from courses import rules
 from courses.models import LIVE_STATUSES, CourseStatus, Enrollment
@@ -308,7 +309,20 @@ def _evidence(results):
     return items
 
 
+class _NoOverride(str):
+    """An eligibility problem that no override reason lifts."""
+
+
 def _eligibility_problem(enrollment, badge, *, manual, override_reason):
+    if enrollment.withdrawn_at is not None:
+        # A withdrawn learner earns nothing more here; a badge issued before stays as it is.
+        return _NoOverride(f"{enrollment.learner} was withdrawn from this offering.")
+    starts_on = enrollment.offering.starts_on
+    if timezone.localdate() < starts_on:
+        # Otherwise the badge would say "completed" a cohort that has not begun.
+        return _NoOverride(
+            f"This offering starts on {starts_on:%-d %b %Y}: no badge is issued for it before then."
+        )
     if not manual and badge.issue_mode == BadgeClass.IssueMode.MANUAL:
         # A badge issued by hand is never issued on completion alone: the course leader confirms
         # and the LEADS team issues (LEADS guide, "Manual issue by role").
@@ -371,15 +385,11 @@ def _narrative(given, enrollment, badge, frozen, override_reason):
 
 
 def _notify_on_commit(assertion_ids):
+    """The learners' e-mails, owed in this transaction and sent after it commits (the outbox
+    keeps them through a broker outage: accounts.side_effects)."""
     from .tasks import send_badge_emails
 
-    def enqueue():
-        try:
-            send_badge_emails.delay(list(assertion_ids))
-        except Exception:  # the broker is down: the badge is issued, only the e-mail waits
-            log.exception("Could not enqueue badge e-mails for %s", assertion_ids)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(send_badge_emails, [str(pk) for pk in assertion_ids])
 
 
 @transaction.atomic
@@ -409,6 +419,8 @@ def assertion_issue(
         enrollment, badge, manual=acting_user is not None, override_reason=override_reason.strip()
     )
     if problem:
+        if isinstance(problem, _NoOverride):
+            raise IssueRefused(problem)
         raise IssueRefused(problem + " Give a reason to issue it anyway.")
     results = outcomes_demonstrated([enrollment])[enrollment.pk]
     version = badge_versions_current([badge])[badge.pk]
@@ -606,7 +618,8 @@ def assertion_set_hidden(*, assertion, learner, hidden: bool) -> Assertion:
 def completions_without_badges(limit=5000):
     """Completed enrollments whose course issues its badge automatically but have none yet."""
     return (
-        Enrollment.objects.filter(
+        Enrollment.objects.active()
+        .filter(
             completed_at__isnull=False,
             offering__course__badge_class__issue_mode=BadgeClass.IssueMode.AUTOMATIC,
         )

@@ -373,8 +373,52 @@ def classify_outcome(text: str) -> OutcomeVerb:
     )
 
 
+# The sentences of the verb findings. Python fills them in here and static/js/outcome-verbs.js
+# fills them in in the browser (browser_table ships them), so both say the same words.
+MESSAGES = {
+    "outcome_verb_vague": (
+        "'{phrase}' cannot be observed; use a measurable verb such as {alternatives}."
+    ),
+    "outcome_verb_missing": (
+        "Write the learning outcome as what learners will be able to do, starting with a verb "
+        "such as Apply, Analyse or Design."
+    ),
+    "outcome_verb_not_in_table": (
+        "'{verb}' is not in the table of learning-outcome verbs. It is allowed; check that it "
+        "names something learners can be seen to do and that an assessment can judge."
+    ),
+    "outcome_verb_ok": "'{verb}' is a measurable verb for {kinds}.",
+}
+
+
 def _alternatives(verbs: tuple[str, ...]) -> str:
     return ", ".join(verbs[:-1]) + " or " + verbs[-1]
+
+
+def browser_table() -> dict:
+    """What static/js/outcome-verbs.js needs to classify an outcome exactly as this module does.
+
+    The verb forms and the table's rows, the vague phrases, lead-ins and adverb as the regular
+    expressions compiled above (their syntax reads the same in JavaScript; matching there is
+    case-insensitive ASCII, which English outcomes are), and MESSAGES. A page ships it with
+    ``json_script``, so the list is never copied by hand.
+    """
+    return {
+        "verb_forms": VERB_FORMS,
+        "verb_types": {
+            verb: [t.label for t in OUTCOME_TYPES if verb in t.verbs]
+            for verb in sorted(set(VERB_FORMS.values()))
+        },
+        "vague": [
+            {"pattern": pattern.pattern, "suggestions": list(suggestions)}
+            for pattern, suggestions in _VAGUE_RES
+        ],
+        "lead_ins": [lead_in.pattern for lead_in in _LEAD_INS],
+        "adverb": _ADVERB.pattern,
+        "ly_verbs": sorted(_LY_VERBS),
+        "first_word": _FIRST_WORD.pattern,
+        "messages": MESSAGES,
+    }
 
 
 def vague_verb(text: str, *, field: str | None = None) -> Finding | None:
@@ -395,9 +439,8 @@ def _vague_finding(phrase: str, suggestions: tuple[str, ...], *, field: str | No
     return Finding(
         code="outcome_verb_vague",
         ok=False,
-        message=(
-            f"'{phrase}' cannot be observed; use a measurable verb such as "
-            f"{_alternatives(suggestions)}."
+        message=MESSAGES["outcome_verb_vague"].format(
+            phrase=phrase, alternatives=_alternatives(suggestions)
         ),
         field=field,
     )
@@ -417,21 +460,14 @@ def check_outcome_verb(text: str, *, field: str | None = None) -> Finding:
         return Finding(
             code="outcome_verb_missing",
             ok=False,
-            message=(
-                "Write the learning outcome as what learners will be able to do, starting with "
-                "a verb such as Apply, Analyse or Design."
-            ),
+            message=MESSAGES["outcome_verb_missing"],
             field=field,
         )
     if not found.in_table:
         return Finding(
             code="outcome_verb_not_in_table",
             ok=False,
-            message=(
-                f"'{found.verb}' is not in the table of learning-outcome verbs. It is allowed; "
-                "check that it names something learners can be seen to do and that an "
-                "assessment can judge."
-            ),
+            message=MESSAGES["outcome_verb_not_in_table"].format(verb=found.verb),
             field=field,
             severity=ADVICE,
         )
@@ -439,6 +475,6 @@ def check_outcome_verb(text: str, *, field: str | None = None) -> Finding:
     return Finding(
         code="outcome_verb_ok",
         ok=True,
-        message=f"'{found.verb}' is a measurable verb for {kinds}.",
+        message=MESSAGES["outcome_verb_ok"].format(verb=found.verb, kinds=kinds),
         field=field,
     )

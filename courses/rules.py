@@ -141,6 +141,22 @@ MODALITIES: dict[str, Modality] = {
     )
 }
 
+
+def browser_rules() -> dict:
+    """The guide's numbers that the template's pages check while the leader types
+    (static/js/hours.js, static/js/in-person-cap.js). Pages ship them with ``json_script``, so
+    the browser reads the same rules as the functions below and no number is copied by hand."""
+    return {
+        "hours_per_credit": list(HOURS_PER_CREDIT),
+        "credits": list(CREDITS),
+        "hybrid_in_person_cap_percent": round(HYBRID_IN_PERSON_CAP * 100),
+        "modalities": {
+            key: {"label": m.label, "in_person_allowed": m.in_person_allowed}
+            for key, m in MODALITIES.items()
+        },
+    }
+
+
 # LEADS guide, Criteria for Digital Badge, Level: "Beginner, intermediate, advanced, expert/
 # specialized, professional certification".
 BADGE_LEVELS: dict[str, str] = {

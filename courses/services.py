@@ -4,9 +4,9 @@ import copy
 import threading
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.access import require_leads_admin
@@ -24,7 +24,13 @@ from .models import (
     Offering,
     OfferingSession,
 )
-from .signals import enrollments_completed
+from .notifications import (
+    completion_confirmed_announce,
+    course_transition_announce,
+    enrollments_announce,
+    may_be_told_of_enrolment,
+)
+from .signals import enrollment_move_checked, enrollments_completed
 
 
 class TransitionNotAllowed(Exception):
@@ -151,25 +157,33 @@ def course_publish(*, course, acting_user) -> Course:
         .filter(lineage=course.lineage, status=CourseStatus.PUBLISHED)
         .exclude(pk=course.pk)
     )
-    course_set_status(course=course, to_status=CourseStatus.PUBLISHED, acting_user=acting_user)
+    published = course_set_status(
+        course=course, to_status=CourseStatus.PUBLISHED, acting_user=acting_user
+    )
+    course_transition_announce(transition=published)
     for old in earlier:
-        course_set_status(
+        superseded = course_set_status(
             course=old,
             to_status=CourseStatus.SUPERSEDED,
             acting_user=acting_user,
             comment=f"Replaced in the catalogue by version {course.version}.",
         )
+        course_transition_announce(transition=superseded)
     return course
 
 
 @transaction.atomic
 def course_retire(*, course, acting_user, comment="") -> Course:
-    """Take a course out of the catalogue. Its offerings' records and badges stay valid."""
+    """Take a course out of the catalogue. Its offerings' records and badges stay valid.
+
+    The leader and the learners of its offerings that have not ended are told by e-mail.
+    """
     require_leads_admin(acting_user, "retire courses")
     course = course_lock(course_id=course.pk)
-    course_set_status(
+    retired = course_set_status(
         course=course, to_status=CourseStatus.RETIRED, acting_user=acting_user, comment=comment
     )
+    course_transition_announce(transition=retired)
     return course
 
 
@@ -189,6 +203,12 @@ def offering_create(
     require_leads_admin(acting_user, "create offerings")
     if course.status not in LIVE_STATUSES:
         raise EnrollmentRefused("Only approved or published courses can be offered.")
+    sessions = list(sessions)
+    problems = offering_problems(
+        course=course, starts_on=starts_on, ends_on=ends_on, capacity=capacity, sessions=sessions
+    )
+    if problems:
+        raise ValidationError(problems)
     offering = Offering.objects.create(
         course=course, title=title, starts_on=starts_on, ends_on=ends_on, capacity=capacity
     )
@@ -208,21 +228,117 @@ def offering_create(
             "ends_on": [None, ends_on],
             "capacity": [None, capacity],
             "instructors": [None, sorted(str(person) for person in instructors)],
-            "sessions": [None, [str(session) for session in sessions]],
+            "sessions": [None, [_session_words(session) for session in sessions]],
         },
     )
     return offering
 
 
-OFFERING_FIELDS = ("title", "starts_on", "ends_on", "capacity", "instructors")
+OFFERING_FIELDS = ("title", "starts_on", "ends_on", "capacity", "instructors", "sessions")
+SESSION_FIELDS = ("title", "place", "starts_at", "ends_at")
+
+
+def _session_words(session) -> str:
+    get = session.get if isinstance(session, dict) else lambda name: getattr(session, name)
+    starts = timezone.localtime(get("starts_at"))
+    ends = timezone.localtime(get("ends_at"))
+    return f"{get('title')}, {get('place')}, {starts:%Y-%m-%d %H:%M}–{ends:%H:%M}"
+
+
+def _day(value):
+    return value.strftime("%-d %b %Y")
+
+
+def offering_problems(
+    *, course, starts_on, ends_on, capacity=None, sessions=(), offering=None
+) -> dict[str, list[ValidationError]]:
+    """What is wrong with these offering dates, capacity and sessions: {field: [errors]}.
+
+    The one place the rules live; the services refuse what this finds, and the site's and the
+    Django admin's forms call it to show the same messages beside the fields. `offering` is
+    the offering being changed (None for a new one); `course` None skips the course's plan.
+    Sessions are dicts of SESSION_FIELDS;
+    their problems are filed under NON_FIELD_ERRORS, naming the session.
+
+    * The offering cannot end before it starts.
+    * It fits the approved course: when the template plans a start and an end, a cohort runs at
+      least that long, since the Dean approved the workload (hours, credits) over that
+      schedule; later cohorts may start on any date.
+    * Capacity is never below the learners enrolled now (withdrawn ones do not count).
+    * It cannot start after a learner completed it: completion never precedes the start.
+    * In-person sessions fall within the offering's dates.
+    """
+    problems: dict[str, list[ValidationError]] = {}
+
+    def add(field, message, code):
+        problems.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if starts_on and ends_on:
+        if ends_on < starts_on:
+            add("ends_on", "The offering cannot end before it starts.", "ends_early")
+        elif course is not None and course.planned_start and course.planned_end:
+            planned = (course.planned_end - course.planned_start).days
+            length = (ends_on - starts_on).days
+            if length < planned:
+                add(
+                    "ends_on",
+                    f"The approved course runs {planned + 1} days (planned "
+                    f"{_day(course.planned_start)} to {_day(course.planned_end)}); this "
+                    f"offering would run {length + 1}. End it on "
+                    f"{_day(starts_on + (course.planned_end - course.planned_start))} or "
+                    "later, or revise the course's schedule through the Dean.",
+                    "shorter_than_planned",
+                )
+    if offering is not None and capacity is not None:
+        enrolled = offering.enrollments.active().count()
+        if capacity < enrolled:
+            add(
+                "capacity",
+                f"{enrolled} learners are enrolled already: give at least that many places, "
+                "or withdraw learners first.",
+                "capacity_below_enrolled",
+            )
+    if offering is not None and starts_on:
+        first = offering.enrollments.aggregate(first=Min("completed_at"))["first"]
+        if first is not None and timezone.localdate(first) < starts_on:
+            add(
+                "starts_on",
+                f"A learner completed this offering on {_day(timezone.localdate(first))}: "
+                "it cannot start after that.",
+                "starts_after_completion",
+            )
+    for number, session in enumerate(sessions, start=1):
+        name = f"Session {number} (“{session.get('title', '')}”)"
+        begins, ends = session.get("starts_at"), session.get("ends_at")
+        if not begins or not ends:
+            continue
+        if ends <= begins:
+            add(NON_FIELD_ERRORS, f"{name} ends before it starts.", "session_ends_early")
+        elif (
+            starts_on
+            and ends_on
+            and not (
+                starts_on <= timezone.localdate(begins) and timezone.localdate(ends) <= ends_on
+            )
+        ):
+            add(
+                NON_FIELD_ERRORS,
+                f"{name} is on {_day(timezone.localdate(begins))}, outside the offering's "
+                f"dates ({_day(starts_on)} to {_day(ends_on)}).",
+                "session_outside_offering",
+            )
+    return problems
 
 
 @transaction.atomic
 def offering_update(*, offering, acting_user, **fields) -> Offering:
-    """Change an offering's title, dates, capacity or instructors; audited with who did it.
+    """Change an offering's title, dates, capacity, instructors or in-person sessions; audited
+    with who did it and what changed.
 
-    Refused (ValidationError, nothing saved or recorded) when the dates run backwards or the
-    capacity is below the learners already enrolled. Sessions are not changed here yet.
+    `sessions`, when given, is the whole new list (dicts of SESSION_FIELDS) and replaces the
+    old one. Refused (ValidationError, nothing saved or recorded) when `offering_problems`
+    finds anything: dates backwards or shorter than the approved schedule, capacity below the
+    learners enrolled, a start after a completion, a session outside the dates.
     """
     require_leads_admin(acting_user, "change offerings")
     unknown = set(fields) - set(OFFERING_FIELDS)
@@ -231,24 +347,25 @@ def offering_update(*, offering, acting_user, **fields) -> Offering:
     offering = Offering.objects.select_for_update().select_related("course").get(pk=offering.pk)
     before = copy.copy(offering)
     instructors = fields.pop("instructors", None)
+    sessions = fields.pop("sessions", None)
+    if sessions is not None:
+        sessions = [{name: session[name] for name in SESSION_FIELDS} for session in sessions]
     for name, value in fields.items():
         setattr(offering, name, value)
     offering.clean_fields(exclude=["course"])
-    if offering.ends_on < offering.starts_on:
-        raise ValidationError(
-            {"ends_on": ValidationError("The offering ends before it starts.", code="ends_early")}
-        )
-    if offering.capacity is not None and offering.capacity < (
-        enrolled := offering.enrollments.count()
-    ):
-        raise ValidationError(
-            {
-                "capacity": ValidationError(
-                    f"{enrolled} learners are enrolled already: give at least that many places.",
-                    code="capacity_below_enrolled",
-                )
-            }
-        )
+    old_sessions = list(offering.sessions.all())
+    problems = offering_problems(
+        course=offering.course,
+        starts_on=offering.starts_on,
+        ends_on=offering.ends_on,
+        capacity=offering.capacity,
+        sessions=sessions
+        if sessions is not None
+        else [{name: getattr(s, name) for name in SESSION_FIELDS} for s in old_sessions],
+        offering=offering,
+    )
+    if problems:
+        raise ValidationError(problems)
     changes = field_changes(before, offering, fields)
     if changes:
         offering.save(update_fields=list(changes))
@@ -261,6 +378,15 @@ def offering_update(*, offering, acting_user, **fields) -> Offering:
                 sorted(str(person) for person in old),
                 sorted(str(person) for person in instructors),
             ]
+    if sessions is not None:
+        old_words = [_session_words(s) for s in old_sessions]
+        new_words = [_session_words(s) for s in sorted(sessions, key=lambda s: s["starts_at"])]
+        if old_words != new_words:
+            offering.sessions.all().delete()
+            OfferingSession.objects.bulk_create(
+                OfferingSession(offering=offering, **session) for session in sessions
+            )
+            changes["sessions"] = [old_words, new_words]
     if changes:
         audit_record(
             actor=acting_user,
@@ -275,37 +401,213 @@ def offering_update(*, offering, acting_user, **fields) -> Offering:
 
 
 def _check_capacity(offering, adding):
+    """Withdrawn learners free their place: only active enrollments count."""
     if offering.capacity is None:
         return
-    taken = offering.enrollments.count()
+    taken = offering.enrollments.active().count()
     if taken + adding > offering.capacity:
         free = max(offering.capacity - taken, 0)
         raise EnrollmentRefused(
             f"The offering has {free} place{'s' if free != 1 else ''} left; "
-            f"{adding} learner{'s' if adding != 1 else ''} cannot be enrolled."
+            f"{adding} learner{'s' if adding != 1 else ''} cannot be enrolled. Raise its "
+            "capacity with “Edit the offering” on its page."
         )
 
 
 @transaction.atomic
 def enrollment_create(*, offering, learner, acting_user=None, student_id="") -> Enrollment:
-    """Enrol a learner; enrolling someone already enrolled changes nothing."""
+    """Enrol a learner; enrolling someone already enrolled changes nothing.
+
+    A learner withdrawn from this offering is enrolled again (their earlier results stay), if
+    a place is free; the withdrawal stays in the offering's audit trail.
+    """
     offering = Offering.objects.select_for_update().get(pk=offering.pk)
     existing = Enrollment.objects.filter(offering=offering, learner=learner).first()
-    if existing:
+    if existing and not existing.is_withdrawn:
         return existing
     _check_capacity(offering, 1)
-    return Enrollment.objects.create(
-        offering=offering, learner=learner, student_id=student_id, enrolled_by=acting_user
+    if existing:
+        enrollment = _enrollment_reinstate(existing, acting_user)
+    else:
+        enrollment = Enrollment.objects.create(
+            offering=offering, learner=learner, student_id=student_id, enrolled_by=acting_user
+        )
+    if may_be_told_of_enrolment(learner):  # a new account is sent its invitation instead
+        enrollments_announce(enrollment_ids=[enrollment.pk])
+    return enrollment
+
+
+def _enrollment_reinstate(enrollment, acting_user) -> Enrollment:
+    changes = {
+        "learner": [None, str(enrollment.learner)],
+        "withdrawn_at": [enrollment.withdrawn_at, None],
+        "withdrawal_reason": [enrollment.withdrawal_reason, ""],
+    }
+    enrollment.withdrawn_at = None
+    enrollment.withdrawn_by = None
+    enrollment.withdrawal_reason = ""
+    enrollment.moved_to = None
+    enrollment.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "moved_to"])
+    audit_record(
+        actor=acting_user,
+        action="enrollment.reinstated",
+        target=enrollment.offering,
+        summary=f"Enrolled {enrollment.learner} again after their withdrawal.",
+        changes=changes,
     )
+    return enrollment
+
+
+def _enrollment_lock(enrollment) -> Enrollment:
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("learner", "offering__course")
+        .get(pk=enrollment.pk)
+    )
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment, acting_user, reason) -> Enrollment:
+    """Withdraw a learner from their offering: the place is freed, the record is kept.
+
+    The enrollment keeps its results, completion and any badge already issued (a badge is a
+    frozen record: revoking it is a separate decision, badges.services.assertion_revoke).
+    From now on the learner is left out of the grid, completion, badge issuance and the places
+    taken. Audited on the offering, with who withdrew them and why.
+    """
+    require_leads_admin(acting_user, "withdraw learners")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError("Say why the learner is withdrawn.", code="required")}
+        )
+    enrollment = _enrollment_lock(enrollment)
+    if enrollment.is_withdrawn:
+        raise EnrollmentRefused(
+            f"{enrollment.learner} was already withdrawn on "
+            f"{_day(timezone.localdate(enrollment.withdrawn_at))}."
+        )
+    _withdraw(enrollment, acting_user, reason)
+    audit_record(
+        actor=acting_user,
+        action="enrollment.withdrawn",
+        target=enrollment.offering,
+        summary=f"Withdrew {enrollment.learner}: {reason}",
+        changes={"learner": [str(enrollment.learner), None], "reason": [None, reason]},
+    )
+    return enrollment
+
+
+def _withdraw(enrollment, acting_user, reason, moved_to=None):
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.withdrawn_by = acting_user
+    enrollment.withdrawal_reason = reason
+    enrollment.moved_to = moved_to
+    enrollment.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "moved_to"])
+
+
+def enrollment_move_targets(enrollment):
+    """Offerings this learner may be moved to: other offerings of the same course (any
+    approved version of it) that have not ended."""
+    return (
+        Offering.objects.filter(
+            course__lineage=enrollment.offering.course.lineage,
+            ends_on__gte=timezone.localdate(),
+        )
+        .exclude(pk=enrollment.offering_id)
+        .select_related("course")
+        .order_by("starts_on", "id")
+    )
+
+
+@transaction.atomic
+def enrollment_move(*, enrollment, to_offering, acting_user, reason="") -> Enrollment:
+    """Move a learner to another offering of the same course; returns their new enrollment.
+
+    The old enrollment is withdrawn (kept, with its results, pointing at the new one) and the
+    learner is enrolled in the other offering, where they are assessed afresh: results count
+    only within the offering they were recorded in. Refused when the learner is withdrawn
+    already, is enrolled in the other offering, has a badge issued for this one (an app above
+    courses says so through `enrollment_move_checked`), or the other offering is full, has
+    ended or is of another course. Audited on both offerings.
+    """
+    require_leads_admin(acting_user, "move learners")
+    reason = (reason or "").strip()
+    # Lock both offerings in id order, so two moves between the same pair cannot deadlock.
+    offerings = {
+        o.pk: o
+        for o in Offering.objects.select_for_update()
+        .select_related("course")
+        .filter(pk__in=[enrollment.offering_id, to_offering.pk])
+        .order_by("pk")
+    }
+    enrollment = _enrollment_lock(enrollment)
+    source, target = offerings[enrollment.offering_id], offerings.get(to_offering.pk)
+    learner = enrollment.learner
+    if target is None or target.pk == source.pk:
+        raise EnrollmentRefused("Choose another offering to move the learner to.")
+    if enrollment.is_withdrawn:
+        raise EnrollmentRefused(f"{learner} is withdrawn from this offering already.")
+    if target.course.lineage != source.course.lineage:
+        raise EnrollmentRefused(
+            f"“{target}” is an offering of another course: learners move only between "
+            "offerings of the same course."
+        )
+    if target.ends_on < timezone.localdate():
+        raise EnrollmentRefused(f"“{target.label}” ended on {_day(target.ends_on)}.")
+    for _, refusal in enrollment_move_checked.send(sender=Enrollment, enrollment=enrollment):
+        if refusal:
+            raise EnrollmentRefused(refusal)
+    existing = Enrollment.objects.filter(offering=target, learner=learner).first()
+    if existing and not existing.is_withdrawn:
+        raise EnrollmentRefused(f"{learner} is enrolled in “{target.label}” already.")
+    _check_capacity(target, 1)
+    if existing:
+        moved = _enrollment_reinstate(existing, acting_user)
+    else:
+        moved = Enrollment.objects.create(
+            offering=target,
+            learner=learner,
+            student_id=enrollment.student_id,
+            enrolled_by=acting_user,
+        )
+    # Hook for the offering e-mails (enrolment, withdrawal): the learner is now enrolled in
+    # `target` (`moved`) and withdrawn from `source`; announce on commit like enrollment_create.
+    why = f"Moved to {target.label}" + (f": {reason}" if reason else ".")
+    _withdraw(enrollment, acting_user, why, moved_to=moved)
+    for offering, action, summary in [
+        (source, "enrollment.moved_out", f"Moved {learner} to {target.label}."),
+        (target, "enrollment.moved_in", f"{learner} moved here from {source.label}."),
+    ]:
+        audit_record(
+            actor=acting_user,
+            action=action,
+            target=offering,
+            summary=summary + (f" {reason}" if reason else ""),
+            changes={
+                "learner": [str(learner), str(learner)],
+                "offering": [source.label, target.label],
+            },
+        )
+    return moved
 
 
 def enrollment_mark_complete(*, enrollment) -> bool:
     """Record that the learner has completed the course, once; announce it after commit.
 
     The caller holds the enrollment's row lock. Returns True when this call completed it.
+    Refused (EnrollmentRefused) for a withdrawn learner and before the offering starts:
+    completion never precedes the start.
     """
     if enrollment.completed_at is not None:
         return False
+    if enrollment.is_withdrawn:
+        raise EnrollmentRefused(f"{enrollment.learner} is withdrawn: they cannot complete.")
+    starts_on = enrollment.offering.starts_on
+    if timezone.localdate() < starts_on:
+        raise EnrollmentRefused(
+            f"This offering starts on {_day(starts_on)}: nobody completes it before then."
+        )
     enrollment.completed_at = timezone.now()
     enrollment.save(update_fields=["completed_at"])
     enrollment_id = enrollment.pk
@@ -377,4 +679,8 @@ def enrollments_confirm_completion(*, offering, enrollment_ids, acting_user) -> 
         enrollment.completion_confirmed_at = now
         enrollment.completion_confirmed_by = acting_user
     Enrollment.objects.bulk_update(rows, ["completion_confirmed_at", "completion_confirmed_by"])
+    # The hand-off: the LEADS team issues these badges, so it is told, with the page to do it.
+    completion_confirmed_announce(
+        offering=offering, enrollment_ids=[e.pk for e in rows], acting_user=acting_user
+    )
     return len(rows)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,15 +14,18 @@ from accounts.http import posted
 from accounts.services import learner_get_or_invite
 
 from . import forms, selectors
-from .models import BadgeIssueMode, Course, Offering
+from .models import BadgeIssueMode, Course, CourseStatus, Enrollment, Offering
 from .services import (
     EnrollmentRefused,
     TransitionNotAllowed,
     course_publish,
     course_retire,
     enrollment_create,
+    enrollment_move,
+    enrollment_withdraw,
     enrollments_confirm_completion,
     offering_create,
+    offering_update,
 )
 
 
@@ -31,10 +34,22 @@ def centre_courses(request):
     return render(request, "courses/centre_courses.html", {"courses": selectors.centre_courses()})
 
 
-@require_POST
 @leads_admin_required
 def course_publish_view(request, pk):
-    course = get_object_or_404(Course, pk=pk)
+    """GET says what publishing does and asks to confirm; only the confirming POST publishes."""
+    course = get_object_or_404(Course.objects.select_related("unit", "leader"), pk=pk)
+    if request.method != "POST":
+        if course.status != CourseStatus.APPROVED:
+            messages.info(request, f"“{course.title}” is not awaiting publication.")
+            return redirect("courses:centre_courses")
+        earlier = (
+            Course.objects.filter(lineage=course.lineage, status=CourseStatus.PUBLISHED)
+            .exclude(pk=course.pk)
+            .first()
+        )
+        return render(
+            request, "courses/course_publish.html", {"course": course, "earlier": earlier}
+        )
     try:
         course_publish(course=course, acting_user=request.user)
     except TransitionNotAllowed as exc:
@@ -64,11 +79,28 @@ def course_retire_view(request, pk):
     return render(request, "courses/course_retire.html", {"course": course, "form": form})
 
 
+def _offering_forms(request, course, offering, initial, session_initial):
+    form = forms.OfferingForm(posted(request), initial=initial, course=course, offering=offering)
+    sessions = forms.SessionFormSet(posted(request), initial=session_initial, prefix="sessions")
+    return form, sessions
+
+
+def _refused(form, exc):
+    """Show the service's refusal beside the fields it names (or above the form)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+
+
 @leads_admin_required
 def offering_create_view(request, pk):
     course = get_object_or_404(Course, pk=pk)
-    form = forms.OfferingForm(posted(request))
-    sessions = forms.SessionFormSet(posted(request), prefix="sessions")
+    # Prefilled from the approved template: its instructors, in-person units, planned dates.
+    initial, session_initial = forms.offering_initial(course)
+    form, sessions = _offering_forms(request, course, None, initial, session_initial)
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
         data = form.cleaned_data
         try:
@@ -80,10 +112,10 @@ def offering_create_view(request, pk):
                 ends_on=data["ends_on"],
                 capacity=data["capacity"],
                 instructors=data["instructors"],
-                sessions=[s.cleaned_data for s in sessions if s.cleaned_data],
+                sessions=sessions.sessions(),
             )
-        except EnrollmentRefused as exc:
-            form.add_error(None, str(exc))
+        except (EnrollmentRefused, ValidationError) as exc:
+            _refused(form, exc)
         else:
             messages.success(request, "Offering created. Enrol its learners next.")
             return redirect("courses:offering_detail", pk=offering.pk)
@@ -91,6 +123,91 @@ def offering_create_view(request, pk):
         request,
         "courses/offering_form.html",
         {"course": course, "form": form, "sessions": sessions},
+    )
+
+
+@leads_admin_required
+def offering_edit_view(request, pk):
+    offering = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
+    initial, session_initial = forms.offering_current(offering)
+    form, sessions = _offering_forms(request, offering.course, offering, initial, session_initial)
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        try:
+            offering_update(
+                offering=offering,
+                acting_user=request.user,
+                **form.cleaned_data,
+                sessions=sessions.sessions(),
+            )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "The offering is saved; its history shows what changed.")
+            return redirect("courses:offering_detail", pk=offering.pk)
+    return render(
+        request,
+        "courses/offering_form.html",
+        {"course": offering.course, "offering": offering, "form": form, "sessions": sessions},
+    )
+
+
+def _enrollment_for_admin(offering_pk, pk):
+    return get_object_or_404(
+        Enrollment.objects.select_related("learner", "offering__course"),
+        pk=pk,
+        offering_id=offering_pk,
+    )
+
+
+@leads_admin_required
+def enrollment_withdraw_view(request, pk, enrollment_pk):
+    enrollment = _enrollment_for_admin(pk, enrollment_pk)
+    form = forms.WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment_withdraw(
+                enrollment=enrollment,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except (EnrollmentRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{enrollment.learner} is withdrawn; their place is free. Their record stays "
+                "under “Withdrawn learners”.",
+            )
+            return redirect("courses:offering_detail", pk=enrollment.offering_id)
+    return render(
+        request,
+        "courses/enrollment_withdraw.html",
+        {"enrollment": enrollment, "offering": enrollment.offering, "form": form},
+    )
+
+
+@leads_admin_required
+def enrollment_move_view(request, pk, enrollment_pk):
+    enrollment = _enrollment_for_admin(pk, enrollment_pk)
+    form = forms.MoveForm(posted(request), enrollment=enrollment)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["to_offering"]
+        try:
+            enrollment_move(
+                enrollment=enrollment,
+                to_offering=target,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except (EnrollmentRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{enrollment.learner} is moved to {target.label}.")
+            return redirect("courses:offering_detail", pk=enrollment.offering_id)
+    return render(
+        request,
+        "courses/enrollment_move.html",
+        {"enrollment": enrollment, "offering": enrollment.offering, "form": form},
     )
 
 
@@ -131,6 +248,7 @@ def offering_detail(request, pk):
                 "courses:offering_detail", pk=offering.pk
             )
     roster = list(selectors.offering_roster(offering))
+    withdrawn = list(selectors.offering_withdrawn(offering)) if user.is_leads_admin else []
     manual = offering.course.badge_issue_mode == BadgeIssueMode.MANUAL
     return render(
         request,
@@ -139,6 +257,7 @@ def offering_detail(request, pk):
             "offering": offering,
             "phase": offering.phase(selectors.today()),
             "roster": roster,
+            "withdrawn": withdrawn,
             "sessions": offering.sessions.all(),
             "instructors": offering.instructors.all(),
             "form": form,

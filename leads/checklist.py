@@ -292,13 +292,29 @@ def blocking_items(items: list[Item]) -> list[Item]:
     return [item for item in items if item.blocking]
 
 
+def section_findings(items: list[Item], section: str) -> list[dict]:
+    """What the checklist says about one template section, in the guide's order.
+
+    The one answer the section's page, its to-do count in the sidebar and the course page all
+    read. The leader's affirmations are left out: they are ticked on the checklist page, not in
+    the section.
+    """
+    affirmations = set(AFFIRMATIONS.values())
+    return [
+        finding
+        for item in items
+        if item.edit_section == section
+        for finding in item.findings
+        if finding["field"] not in affirmations
+    ]
+
+
 def section_status(items: list[Item]) -> dict:
-    """For each template section: how many computed problems stand in it (0 = complete)."""
-    status = {key: 0 for key, _ in TEMPLATE_SECTIONS}
-    for item in items:
-        if item.edit_section and item.kind == COMPUTED and not item.ok:
-            status[item.edit_section] += sum(1 for f in item.findings if f["blocking"])
-    return status
+    """For each template section: how many of its findings block submission (0 = complete)."""
+    return {
+        key: sum(1 for f in section_findings(items, key) if f["blocking"])
+        for key, _ in TEMPLATE_SECTIONS
+    }
 
 
 def as_json(items: list[Item]) -> list[dict]:

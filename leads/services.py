@@ -4,15 +4,19 @@ Each move locks the course row, checks who may act, writes the audit row (Course
 for the Dean's moves, the Decision; e-mails go out after commit (STYLE.md, rules 1–3).
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.services import assessment_plan_copy
+from accounts.side_effects import enqueue_on_commit
+from assessments.services import assessment_delete, assessment_plan_copy, assessment_save
 from courses.models import CourseStatus
+from courses.notifications import course_transition_announce
 from courses.services import (
     TransitionNotAllowed,
     course_ensure_editable,
@@ -23,7 +27,7 @@ from courses.services import (
 
 from . import checklist
 from .models import Decision, Submission
-from .snapshot import course_for_snapshot, course_snapshot
+from .snapshot import SCALAR_FIELDS, course_for_snapshot, course_snapshot
 
 
 class SubmissionRefused(Exception):
@@ -58,7 +62,7 @@ DECISIONS = {
 def _notify_on_commit(transition):
     from .tasks import send_transition_emails
 
-    transaction.on_commit(lambda: send_transition_emails.delay(transition.pk))
+    enqueue_on_commit(send_transition_emails, transition.pk)
 
 
 def may_view_course(*, user, course) -> bool:
@@ -176,12 +180,13 @@ def _supersede_previous_approved(*, course, acting_user):
         return
     previous = course_lock(course_id=course.revision_of_id)
     if previous.status == CourseStatus.APPROVED:
-        course_set_status(
+        superseded = course_set_status(
             course=previous,
             to_status=CourseStatus.SUPERSEDED,
             acting_user=acting_user,
             comment=f"Replaced by version {course.version}.",
         )
+        course_transition_announce(transition=superseded)
 
 
 @transaction.atomic
@@ -226,9 +231,32 @@ def course_revise(*, course, acting_user):
     return draft
 
 
-@transaction.atomic
-def course_edit(*, course, acting_user, save):
-    """Run `save(course)` for a section of the template, if this person may edit it now.
+# The Course fields a course leader writes in the template: the snapshot's own list (so what the
+# Dean reads is exactly what the leader can write) and the instructors the template names.
+TEMPLATE_FIELDS = frozenset([*SCALAR_FIELDS, "instructors"])
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """A learning outcome as the leader lists it: an existing one (`id`) or a new one."""
+
+    text: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ContentUnitRow:
+    """A topic or unit as the leader lists it: an existing one (`id`) or a new one."""
+
+    title: str
+    is_in_person: bool = False
+    place: str = ""
+    timing: str = ""
+    id: int | None = None
+
+
+def _lock_for_editing(*, course, acting_user):
+    """The course, row-locked, if this person may edit it now.
 
     Only the leader edits, and only a draft or a course with changes requested; the row lock
     keeps an edit from landing after a concurrent submission has frozen the course.
@@ -237,4 +265,90 @@ def course_edit(*, course, acting_user, save):
     if locked.leader_id != acting_user.pk:
         raise PermissionDenied("Only the course's leader may edit it.")
     course_ensure_editable(locked)
-    return save(locked)
+    return locked
+
+
+def _replace_rows(manager, rows, columns):
+    """Make the course's rows exactly `rows`, numbered in the order given; rows not listed go."""
+    existing = {row.pk: row for row in manager.all()}
+    unknown = {row.id for row in rows if row.id is not None} - set(existing)
+    if unknown:
+        raise ValueError(f"Rows {sorted(unknown)} are not this course's.")
+    kept = set()
+    for position, row in enumerate(rows):
+        obj = existing.get(row.id) if row.id is not None else manager.model(course=manager.instance)
+        for column in columns:
+            setattr(obj, column, getattr(row, column))
+        obj.position = position
+        obj.save()
+        kept.add(obj.pk)
+    manager.exclude(pk__in=kept).delete()
+
+
+@transaction.atomic
+def course_section_save(
+    *,
+    course,
+    acting_user,
+    fields: Mapping[str, Any] | None = None,
+    outcomes: Sequence[OutcomeRow] | None = None,
+    content_units: Sequence[ContentUnitRow] | None = None,
+):
+    """Write a section of the course template (or the checklist's affirmations).
+
+    Writes `fields` (Course fields of the template, TEMPLATE_FIELDS, and nothing else; the
+    instructors as a list of users), and, when given, the whole ordered list of learning
+    outcomes or of content units: listed rows are kept or added in that order, unlisted ones are
+    removed. Only the leader, and only while the course is editable.
+    """
+    locked = _lock_for_editing(course=course, acting_user=acting_user)
+    fields = dict(fields or {})
+    stray = set(fields) - TEMPLATE_FIELDS
+    if stray:
+        raise ValueError(f"Not fields of the course template: {', '.join(sorted(stray))}.")
+    columns = []
+    for name, value in fields.items():
+        if locked._meta.get_field(name).many_to_many:
+            getattr(locked, name).set(value)
+        else:
+            setattr(locked, name, value)
+            columns.append(name)
+    if columns:
+        locked.save(update_fields=[*columns, "updated_at"])
+    if outcomes is not None:
+        _replace_rows(locked.outcomes, outcomes, ["text"])
+    if content_units is not None:
+        _replace_rows(
+            locked.content_units, content_units, ["title", "is_in_person", "place", "timing"]
+        )
+    return locked
+
+
+@transaction.atomic
+def course_assessment_save(
+    *, course, acting_user, assessment=None, title, kind, purpose, description="", criteria
+):
+    """Add or change an assessment of the course and its pass criteria (outcome -> text)."""
+    locked = _lock_for_editing(course=course, acting_user=acting_user)
+    if assessment is not None and assessment.course_id != locked.pk:
+        raise ValueError("The assessment is not this course's.")
+    if any(outcome.course_id != locked.pk for outcome in criteria):
+        raise ValueError("Criteria may only name this course's learning outcomes.")
+    return assessment_save(
+        course=locked,
+        assessment=assessment,
+        title=title,
+        kind=kind,
+        purpose=purpose,
+        description=description,
+        criteria=criteria,
+    )
+
+
+@transaction.atomic
+def course_assessment_remove(*, course, acting_user, assessment) -> None:
+    """Remove an assessment (and its criteria) from the course."""
+    locked = _lock_for_editing(course=course, acting_user=acting_user)
+    if assessment.course_id != locked.pk:
+        raise ValueError("The assessment is not this course's.")
+    assessment_delete(assessment=assessment)

@@ -12,9 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import posted
 from assessments.models import Assessment
-from assessments.services import assessment_delete as assessment_remove
-from assessments.services import assessment_save
-from courses import outcome_verbs
+from courses import outcome_verbs, rules
 from courses.models import Course, CourseStatus
 from courses.services import CourseNotEditable, TransitionNotAllowed
 from courses.services import course_create as create
@@ -23,8 +21,12 @@ from . import checklist, forms
 from .access import course_for, leads_people_only
 from .diff import display_labels
 from .services import (
+    ContentUnitRow,
+    OutcomeRow,
     SubmissionRefused,
-    course_edit,
+    course_assessment_remove,
+    course_assessment_save,
+    course_section_save,
     course_submit,
     may_decide,
 )
@@ -145,47 +147,46 @@ def _section_forms(section, course, data):
     raise Http404("No such section.")
 
 
-def _save_ordered(formset, course, main_field):
-    """Save a formset of the course's rows, numbered in the order shown.
-
-    A row whose main field is emptied, or whose delete box is ticked, is removed.
-    """
-    position = 0
-    for form in formset.forms:
-        emptied = not (form.cleaned_data.get(main_field) or "").strip()
-        if formset._should_delete_form(form) or emptied:
-            if form.instance.pk:
-                form.instance.delete()
-            continue
-        row = form.save(commit=False)
-        row.course = course
-        row.position = position
-        row.save()
-        position += 1
+def _kept(formset, main_field):
+    """The formset's rows the leader keeps, in the order shown: not ticked for removal, and not
+    emptied of their main field."""
+    return [
+        form
+        for form in formset.forms
+        if not formset._should_delete_form(form)
+        and (form.cleaned_data.get(main_field) or "").strip()
+    ]
 
 
-FORMSET_MAIN_FIELD = {"outcomes": "text", "content": "title"}
+def _form_fields(form):
+    """The model fields a ModelForm edits, as cleaned (its extra fields are not the model's)."""
+    return {
+        name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data
+    }
 
 
-def _save_section(section, bound):
-    """Save only the section's own fields, under the lock course_edit holds."""
-
-    def save(course):
-        form = bound.get("form")
-        if form is not None:
-            instance = form.save(commit=False)
-            columns = [
-                name
-                for name in form._meta.fields
-                if not instance._meta.get_field(name).many_to_many
-            ]
-            instance.save(update_fields=[*columns, "updated_at"])
-            form.save_m2m()
-        if "formset" in bound:
-            _save_ordered(bound["formset"], course, FORMSET_MAIN_FIELD[section])
-        return course
-
-    return save
+def _section_writes(section, bound):
+    """What saving the section writes, as the arguments of services.course_section_save."""
+    writes = {}
+    if "form" in bound:
+        writes["fields"] = _form_fields(bound["form"])
+    if section == "outcomes":
+        writes["outcomes"] = [
+            OutcomeRow(id=form.instance.pk, text=form.cleaned_data["text"].strip())
+            for form in _kept(bound["formset"], "text")
+        ]
+    if section == "content":
+        writes["content_units"] = [
+            ContentUnitRow(
+                id=form.instance.pk,
+                title=form.cleaned_data["title"].strip(),
+                is_in_person=form.cleaned_data["is_in_person"],
+                place=form.cleaned_data["place"],
+                timing=form.cleaned_data["timing"],
+            )
+            for form in _kept(bound["formset"], "title")
+        ]
+    return writes
 
 
 @leads_people_only
@@ -199,7 +200,9 @@ def course_section(request, pk, section):
         return redirect("leads:course_detail", pk=course.pk)
     bound = _section_forms(section, course, posted(request))
     if request.method == "POST" and all(f.is_valid() for f in bound.values()):
-        course_edit(course=course, acting_user=request.user, save=_save_section(section, bound))
+        course_section_save(
+            course=course, acting_user=request.user, **_section_writes(section, bound)
+        )
         advice = getattr(bound.get("form"), "advice", [])
         for finding in advice:
             messages.warning(request, finding.message)
@@ -216,15 +219,27 @@ def course_section(request, pk, section):
         "section": section,
         "section_title": SECTION_TITLES[section],
         "sections": _sections(course, items),
-        "findings": [f for item in items if item.edit_section == section for f in item.findings],
+        "findings": checklist.section_findings(items, section),
+        "refused": request.method == "POST",
         "next_section": _next_section(section),
         **bound,
     }
     if section == "outcomes":
+        # The verb of each outcome as shown, unless its field already carries the error; the
+        # page's script rechecks it as the leader types, from the same table.
         for form in bound["formset"].forms:
-            form.verb = (
-                outcome_verbs.classify_outcome(form.instance.text) if form.instance.pk else None
+            text = form["text"].value() or ""
+            form.verb_finding = (
+                outcome_verbs.check_outcome_verb(text)
+                if text.strip() and not form["text"].errors
+                else None
             )
+        context["verb_table"] = outcome_verbs.browser_table()
+    if section in {"hours", "modality"}:
+        context["browser_rules"] = {
+            **rules.browser_rules(),
+            "total_hours": float(course.total_hours),
+        }
     if section == "assessment":
         context["assessments"] = course.assessments.prefetch_related(
             "outcomes", "criteria__outcome"
@@ -246,19 +261,16 @@ def assessment_edit(request, pk, assessment_pk=None):
     form = forms.AssessmentForm(posted(request), instance=assessment, course=course)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        def save(locked):
-            return assessment_save(
-                course=locked,
-                assessment=assessment,
-                title=data["title"],
-                kind=data["kind"],
-                purpose=data["purpose"],
-                description=data["description"],
-                criteria=form.criteria(),
-            )
-
-        course_edit(course=course, acting_user=request.user, save=save)
+        course_assessment_save(
+            course=course,
+            acting_user=request.user,
+            assessment=assessment,
+            title=data["title"],
+            kind=data["kind"],
+            purpose=data["purpose"],
+            description=data["description"],
+            criteria=form.criteria(),
+        )
         messages.success(request, f"Assessment “{data['title']}” saved.")
         return redirect("leads:course_section", pk=course.pk, section="assessment")
     return render(
@@ -275,11 +287,7 @@ def assessment_delete(request, pk, assessment_pk):
     _leader_only(request, course)
     assessment = get_object_or_404(Assessment, pk=assessment_pk, course=course)
     try:
-        course_edit(
-            course=course,
-            acting_user=request.user,
-            save=lambda locked: assessment_remove(assessment=assessment),
-        )
+        course_assessment_remove(course=course, acting_user=request.user, assessment=assessment)
     except CourseNotEditable as exc:
         messages.error(request, str(exc))
     else:
@@ -306,10 +314,8 @@ def course_checklist(request, pk):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    course_edit(
-                        course=course,
-                        acting_user=request.user,
-                        save=_save_section("", {"form": form}),
+                    course_section_save(
+                        course=course, acting_user=request.user, fields=_form_fields(form)
                     )
                     if "submit" in request.POST:
                         course_submit(
@@ -351,10 +357,19 @@ def course_checklist(request, pk):
     )
 
 
-@require_POST
 @leads_people_only
 def course_revise(request, pk):
+    """GET says what a revision is and asks to confirm; only the confirming POST starts one."""
     course = course_for(request.user, pk)
+    if request.method != "POST":
+        _leader_only(request, course)
+        if course.status not in {CourseStatus.APPROVED, CourseStatus.PUBLISHED}:
+            messages.info(request, "Only an approved or published course is revised.")
+            return redirect("leads:course_detail", pk=course.pk)
+        if course.lineage_has_open_version():
+            messages.info(request, "A revision of this course is already open.")
+            return redirect("leads:course_detail", pk=course.pk)
+        return render(request, "leads/course_revise.html", {"course": course})
     try:
         draft = revise(course=course, acting_user=request.user)
     except TransitionNotAllowed:

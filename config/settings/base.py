@@ -89,8 +89,9 @@ INSTALLED_APPS = [
     "leads",
     "assessments",
     "badges",
-    "demo",
 ]
+# The demo centre (`demo`, seed_demo: accounts with a published password) is installed by the
+# local and test settings only, never in production (DESIGN.md).
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -290,12 +291,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # Redis down, each .delay() in a request waited ~19 s there, whatever the broker settings above.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_BEAT_SCHEDULE = {
+    # Tasks owed after a commit that the broker refused (accounts.side_effects): published again.
+    "sweep-pending-tasks": {"task": "accounts.tasks.sweep_pending_tasks", "schedule": 60.0},
     # The safety net behind automatic issuance: completions whose badge was not issued (broker
     # down, worker killed) are issued within minutes.
     "sweep-unissued-badges": {"task": "badges.tasks.sweep_unissued_badges", "schedule": 120.0},
     # Imports left pending by a broker outage are restarted; stuck ones fail after a day.
     "sweep-import-jobs": {"task": "courses.tasks.sweep_import_jobs", "schedule": 300.0},
 }
+
+# A pending task is published again by the sweep once it is this many seconds old: long enough
+# for the request that owes it to have published it itself after its commit.
+PENDING_TASK_SWEEP_AFTER = env.int("PENDING_TASK_SWEEP_AFTER", default=30)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -108,7 +108,8 @@ PATTERNS = {
     "leads:course_checklist": Entry(
         only("course_leader", "dean", "leads_admin", other_dean=404), {"pk": "draft.pk"}
     ),
-    "leads:course_revise": Entry(POST_ONLY, {"pk": "published.pk"}),
+    # GET asks the leader to confirm; only the confirming POST starts the revision.
+    "leads:course_revise": Entry(LEADER_EDITS_DRAFT, {"pk": "published.pk"}),
     "leads:review_queue": Entry(only("dean", "other_dean")),
     "leads:submission_review": Entry(COURSE_READERS, {"pk": "submission.pk"}),
     "leads:submission_decide": Entry(POST_ONLY, {"pk": "submission.pk"}),
@@ -138,12 +139,20 @@ PATTERNS = {
     "badge_admin:job_status": Entry(LEADS_ADMIN_ONLY, {"job_id": "badge_job_id"}),
     # --- Delivery (courses/urls.py, assessments/urls.py) -----------------------------------------
     "courses:centre_courses": Entry(LEADS_ADMIN_ONLY),
-    "courses:course_publish": Entry(POST_ONLY, {"pk": "published.pk"}),
+    # GET asks to confirm; a course already published sends the LEADS team back to the list.
+    "courses:course_publish": Entry(only("leads_admin", allowed=REDIRECT), {"pk": "published.pk"}),
     "courses:course_retire": Entry(LEADS_ADMIN_ONLY, {"pk": "published.pk"}),
     "courses:offering_create": Entry(LEADS_ADMIN_ONLY, {"pk": "published.pk"}),
     "courses:offering_list": Entry(only("instructor", "course_leader", "leads_admin")),
     "courses:offering_detail": Entry(OFFERING_RUNNERS, {"pk": "offering.pk"}),
     "courses:offering_confirm": Entry(POST_ONLY, {"pk": "offering.pk"}),
+    "courses:offering_edit": Entry(LEADS_ADMIN_ONLY, {"pk": "offering.pk"}),
+    "courses:enrollment_withdraw": Entry(
+        LEADS_ADMIN_ONLY, {"pk": "offering.pk", "enrollment_pk": "enrollment.pk"}
+    ),
+    "courses:enrollment_move": Entry(
+        LEADS_ADMIN_ONLY, {"pk": "offering.pk", "enrollment_pk": "enrollment.pk"}
+    ),
     "assessments:grid": Entry(RECORDERS, {"pk": "offering.pk"}),
     "assessments:learner_record": Entry(
         RECORDERS, {"pk": "offering.pk", "enrollment_pk": "enrollment.pk"}

@@ -185,7 +185,8 @@ def test_the_review_shows_the_template_the_checklist_and_what_changed(client):
     assert "Design a professional development plan for a team of teachers." in page
     assert CHANGED_OUTCOME in page
     # The decision form, with a visible label on every control.
-    assert 'action="' + decide_url(second) + '"' in page
+    # The fragment brings a refused decision back to the form, not to the top of the page.
+    assert 'action="' + decide_url(second) + '#decision"' in page
     assert '<label class="form-label fw-semibold" for="id_comment">Comment</label>' in page
     assert "<legend" in page and "Your decision" in page
 

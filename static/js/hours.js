@@ -1,9 +1,13 @@
 // Live arithmetic for the "Notional hours and credits" section of the course template.
-// The server checks the same rule (courses/rules.py); this only explains it while typing.
+// The server checks the same rule (courses/rules.py), whose numbers the page ships
+// (json_script "template-rules"); this only explains it while typing.
 (function () {
   "use strict";
   var out = document.getElementById("hours-arithmetic");
-  if (!out) { return; }
+  var source = document.getElementById("template-rules");
+  if (!out || !source) { return; }
+  var rules = JSON.parse(source.textContent);
+  var minCredits = rules.credits[0], maxCredits = rules.credits[1];
   function value(name) {
     var el = document.querySelector('[data-hours="' + name + '"]');
     var n = el ? parseFloat(el.value) : NaN;
@@ -16,11 +20,12 @@
     var study = value("self_study_hours") || 0;
     var other = value("other_hours") || 0;
     var total = teaching + study + other;
-    if (credits === null || credits < 1 || credits > 6 || credits % 1 !== 0) {
-      out.textContent = "Credits must be a whole number from 1 to 6. The hours add up to " + fmt(total) + ".";
+    if (credits === null || credits < minCredits || credits > maxCredits || credits % 1 !== 0) {
+      out.textContent = "Credits must be a whole number from " + minCredits + " to " + maxCredits +
+        ". The hours add up to " + fmt(total) + ".";
       return;
     }
-    var low = 25 * credits, high = 30 * credits;
+    var low = rules.hours_per_credit[0] * credits, high = rules.hours_per_credit[1] * credits;
     var words = credits + " credit" + (credits === 1 ? " needs " : "s need ") + low + "–" + high +
       " hours; the hours entered add up to " + fmt(total) + " (" + fmt(teaching) + " teaching + " +
       fmt(study) + " self-study + " + fmt(other) + " other)";
