@@ -89,3 +89,28 @@ def test_the_demo_expired_badge_is_expired_in_every_format_with_a_possible_timel
     assert "Expired" in page and f"This badge expired on {expired.expires_on:%-d %B %Y}" in page
     document = client.get(f"/public/assertions/{expired.pk}.json").json()
     assert datetime.fromisoformat(document["expires"]) == expired.expires_on < now
+
+
+def test_every_page_the_demo_points_to_opens_for_the_account_it_names(client, capsys):
+    """The printed list is the demo's tour: each page opens for the person it names
+    (the admin where it says so), and the running cohort shows its withdrawn and moved
+    learners with the reason kept."""
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    tour = re.findall(r"^\s+https?://[^/\s]+(/\S*)\s+(.+)$", out.split("Worth opening:")[1], re.M)
+    assert len(tour) >= 15
+    for path, what in tour:
+        named = re.search(r"\(([\w.]+@leads\.example)\)", what)
+        email = named.group(1) if named else "admin@leads.example" if "(admin" in what else None
+        client.logout()
+        if email:
+            assert client.login(username=email, password=DEMO_PASSWORD), email
+        response = client.get(path, follow=True)
+        # A revoked badge's page says so with its reason, answering 410 Gone as OB 2.0 asks.
+        expected = 410 if what.startswith("a revoked badge") else 200
+        assert response.status_code == expected, (path, what, response.status_code)
+    client.login(username="admin@leads.example", password=DEMO_PASSWORD)
+    running = next(path for path, what in tour if "withdrawn" in what)
+    page = client.get(running).content.decode()
+    assert "Withdrawn" in page and "Took up a new post abroad" in page
+    assert "Moved to" in page

@@ -54,6 +54,8 @@ class Command(BaseCommand):
             ("/leads/submissions/", "every submission, with a chart (admin@leads.example)"),
             ("/centre/courses/", "publish courses and run offerings (admin)"),
             ("/centre/badges/", "design, issue and revoke badges (admin)"),
+            (f"/offerings/{running.pk}/", "a cohort: a learner withdrawn, one moved (admin)"),
+            (f"/offerings/{running.pk}/edit/", "edit dates, places, instructors (admin)"),
             (f"/teach/offerings/{running.pk}/grid/", "results grid (leader.data@leads.example)"),
             ("/learn/", "a learner's progress (learner@leads.example)"),
             ("/learn/badges/", "a learner's badges (learner@leads.example)"),
