@@ -163,6 +163,11 @@ AUDIT_ACTIONS = {
     "enrollment.moved_out": "Learner moved to another offering",
     "enrollment.moved_in": "Learner moved in from another offering",
     "enrollment.reinstated": "Learner enrolled again after withdrawal",
+    "evidence.hand_in_rules": "Hand-in rules set",
+    "evidence.extension": "Extension granted",
+    "evidence.moderated": "Judgement moderated",
+    "evidence.decided": "Moderation decided by the course leader",
+    "evidence.moderation_policy": "Moderation sample changed",
 }
 
 

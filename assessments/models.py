@@ -90,6 +90,7 @@ class AssessmentRecord(models.Model):
         FORM = "form", "Recorded for one learner"
         CSV = "csv", "Imported from a CSV file"
         API = "api", "Pushed by the VLE"
+        SUBMISSION = "submission", "Judged from the learner's submission"
 
     enrollment = models.ForeignKey(
         "courses.Enrollment", on_delete=models.PROTECT, related_name="records"

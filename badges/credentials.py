@@ -134,14 +134,23 @@ def credential_data(
             )
         ),
         evidence=tuple(
-            ob3.EvidenceData(id=e.get("id"), name=e.get("name"), narrative=e.get("narrative"))
+            ob3.EvidenceData(
+                id=e.get("id"),
+                name=e.get("name"),
+                narrative=e.get("narrative"),
+                description=e.get("description"),
+                genre=e.get("genre"),
+                audience=e.get("audience"),
+            )  # fmt: skip
             for e in assertion.evidence
         ),
         status=status_entry,
         # Not the assertion's narrative: it names the learner, whom the credential identifies
         # only by the hash of their e-mail.
         subject_narrative=record.credential_narrative(
-            results=assertion.outcome_results, override_reason=assertion.override_reason
+            results=assertion.outcome_results,
+            override_reason=assertion.override_reason,
+            prior_learning=assertion.prior_learning,
         ),
     )
 

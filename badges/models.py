@@ -268,6 +268,11 @@ class Assertion(models.Model):
     override_reason = models.TextField(
         blank=True, help_text="Why a badge was issued to a learner who had not completed."
     )
+    prior_learning = models.BooleanField(
+        default=False,
+        help_text="Awarded by recognition of prior learning: the learner's evidence was judged "
+        "against the course's outcomes instead of their taking the course.",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(

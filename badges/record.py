@@ -11,6 +11,11 @@ award by decision of the centre ("Issue anyway") says so, with its recorded reas
 from collections.abc import Iterable, Mapping
 
 DECISION = "Awarded by decision of the centre"
+PRIOR_LEARNING = "Awarded by recognition of prior learning"
+PRIOR_LEARNING_SENTENCE = (
+    f"{PRIOR_LEARNING}: the learner's evidence was judged against the course's learning outcomes "
+    "instead of their taking the course."
+)
 
 
 def demonstrated_codes(results: Iterable[Mapping]) -> list[str]:
@@ -45,9 +50,20 @@ def decision_sentence(override_reason: str) -> str:
     return f"{DECISION}. Reason: {override_reason.strip()}"
 
 
-def issued_narrative(*, learner_name, course_title, offering_label, results, override_reason):
+def issued_narrative(
+    *, learner_name, course_title, offering_label, results, override_reason, prior_learning=False
+):
     """The assertion's narrative (OB 2.0 ``narrative``) written at issue from what is true."""
     results = list(results)
+    if prior_learning and not override_reason:
+        return "\n".join(
+            [
+                f"{learner_name} was awarded this badge for {course_title} by recognition of "
+                "prior learning: their evidence was judged against the course's learning "
+                "outcomes instead of their taking the course.",
+                outcomes_sentence(results),
+            ]
+        )
     if not override_reason and every_outcome_demonstrated(results):
         return (
             f"{learner_name} completed {course_title} ({offering_label}) and demonstrated every "
@@ -65,13 +81,15 @@ def issued_narrative(*, learner_name, course_title, offering_label, results, ove
     return "\n".join(lines)
 
 
-def credential_narrative(*, results, override_reason) -> str | None:
+def credential_narrative(*, results, override_reason, prior_learning=False) -> str | None:
     """What the OB 3.0 credential subject's ``narrative`` says (nothing when every outcome was
     demonstrated by assessment and the badge was earned, not decided). It never names the
     learner, whom the credential identifies only by a hash."""
     results = list(results)
-    if not override_reason and every_outcome_demonstrated(results):
+    if not override_reason and not prior_learning and every_outcome_demonstrated(results):
         return None
     parts = [decision_sentence(override_reason)] if override_reason else []
+    if prior_learning:
+        parts.append(PRIOR_LEARNING_SENTENCE)
     parts.append(outcomes_sentence(results))
     return "\n".join(parts)

@@ -227,6 +227,7 @@ class AssertionView:
     every_outcome_demonstrated: bool
     by_decision: bool  # awarded by decision of the centre ("Issue anyway")
     decision: str  # "Awarded by decision of the centre", or ""
+    prior_learning: str  # "Awarded by recognition of prior learning", or ""
     outcomes_sentence: str
 
 
@@ -246,6 +247,7 @@ def assertion_view(assertion, *, now) -> AssertionView:
         every_outcome_demonstrated=record.every_outcome_demonstrated(results),
         by_decision=assertion.by_decision,
         decision=record.DECISION if assertion.by_decision else "",
+        prior_learning=record.PRIOR_LEARNING_SENTENCE if assertion.prior_learning else "",
         outcomes_sentence=record.outcomes_sentence(results),
     )
 

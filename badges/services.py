@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import require_leads_admin
@@ -24,6 +25,7 @@ from accounts.side_effects import enqueue_on_commit
 from assessments.selectors import numbered_outcomes, outcomes_demonstrated
 from courses import rules
 from courses.models import LIVE_STATUSES, CourseStatus, Enrollment
+from evidence.selectors import badge_evidence
 
 from . import credentials, keys, public_cache, record, status
 from .images import default_badge_image
@@ -294,8 +296,10 @@ def _plain(text):
     return _CONTROL_CHARACTERS.sub(" ", text)
 
 
-def _evidence(results):
-    """The learner's passed summative assessments (their evidence, where it has a URL)."""
+def _evidence(results, handed_in):
+    """The learner's passed summative assessments (their evidence, where it has a URL), each
+    followed by what the learner handed in for it (`handed_in`: evidence.selectors.badge_evidence):
+    its title, kind and SHA-256, and a link only to what the learner chose to share."""
     items = []
     for passed in results.passed:
         item = {
@@ -306,7 +310,34 @@ def _evidence(results):
         if passed.evidence_url:
             item["id"] = passed.evidence_url
         items.append(item)
+        items += [_handed_in(passed, piece) for piece in handed_in.get(passed.record_id, ())]
     return items
+
+
+_GENRES = {"image": "Image", "pdf": "Document", "office": "Document", "video": "Video"}
+
+
+def _handed_in(passed, piece):
+    """One item a learner handed in, as OB 2.0 and 3.0 Evidence. Its SHA-256 lets the learner
+    prove later which file it was without the badge publishing the file."""
+    submission = piece.submission
+    item = {
+        "name": _plain(piece.title),
+        "narrative": f"Handed in by the learner for “{_plain(passed.title)}” on "
+        f"{timezone.localtime(submission.submitted_at):%-d %B %Y}. SHA-256: {piece.sha256}",
+        "genre": "Link"
+        if piece.kind == "link"
+        else "Written statement"
+        if piece.kind == "text"
+        else _GENRES.get(piece.file_kind, "File"),
+    }
+    if piece.public and piece.kind == "link":
+        item["id"] = piece.url
+    elif piece.public and piece.kind == "file":
+        item["id"] = settings.SITE_URL + reverse("evidence:public_item", args=[piece.pk])
+    if "id" in item:
+        item["audience"] = "Anyone verifying this badge (shared by the learner)"
+    return item
 
 
 class _NoOverride(str):
@@ -340,7 +371,9 @@ def _eligibility_problem(enrollment, badge, *, manual, override_reason):
     return None
 
 
-def _build(enrollment, badge, version, *, results, acting_user, narrative, override_reason, now):
+def _build(
+    enrollment, badge, version, *, results, handed_in, acting_user, narrative, override_reason, now
+):
     learner = enrollment.learner
     salt = secrets.token_hex(16)
     email = learner.email.lower()
@@ -361,7 +394,8 @@ def _build(enrollment, badge, version, *, results, acting_user, narrative, overr
         issued_on=now,
         expires_on=_expiry(version, now),
         narrative=_narrative(narrative, enrollment, badge, frozen, override_reason),
-        evidence=_evidence(results),
+        evidence=_evidence(results, handed_in),
+        prior_learning=enrollment.offering.is_prior_learning,
         automatic=acting_user is None,
         issued_by=acting_user,
         override_reason=override_reason,
@@ -378,6 +412,7 @@ def _narrative(given, enrollment, badge, frozen, override_reason):
             offering_label=enrollment.offering.label,
             results=frozen,
             override_reason=override_reason,
+            prior_learning=enrollment.offering.is_prior_learning,
         )
     if override_reason:
         return f"{given}\n{record.decision_sentence(override_reason)}"
@@ -424,8 +459,9 @@ def assertion_issue(
         raise IssueRefused(problem + " Give a reason to issue it anyway.")
     results = outcomes_demonstrated([enrollment])[enrollment.pk]
     version = badge_versions_current([badge])[badge.pk]
+    handed_in = badge_evidence([passed.record_id for passed in results.passed])
     assertion = _build(
-        enrollment, badge, version, results=results, acting_user=acting_user,
+        enrollment, badge, version, results=results, handed_in=handed_in, acting_user=acting_user,
         narrative=narrative, override_reason=override_reason.strip(), now=now or timezone.now(),
     )  # fmt: skip
     credentials.assertions_sign([assertion])
@@ -478,12 +514,17 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="", now
     results = outcomes_demonstrated([enrollment for enrollment, _ in eligible])
     versions = badge_versions_current({badge.pk: badge for _, badge in eligible}.values())
     now = now or timezone.now()
+    # What the learners handed in for the records their badges rest on: one query per batch.
+    handed_in = badge_evidence(
+        [passed.record_id for result in results.values() for passed in result.passed]
+    )
     to_create = [
         _build(
             enrollment,
             badge,
             versions[badge.pk],
             results=results[enrollment.pk],
+            handed_in=handed_in,
             acting_user=acting_user,
             narrative=narrative,
             override_reason="",

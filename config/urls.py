@@ -19,6 +19,7 @@ urlpatterns = [
     path("centre/badges/", include("badges.urls_admin")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("evidence.urls")),
     path("", include("badges.urls")),
     *auth_urlpatterns,
     path("api/v1/", include("config.api_urls")),

@@ -268,10 +268,22 @@ class CourseTransition(models.Model):
         return f"{self.course}: {self.from_status} → {self.to_status}"
 
 
+class OfferingKind(models.TextChoices):
+    COHORT = "cohort", "A taught cohort"
+    # The EU Recommendation's "validation of non-formal and informal learning": people who did
+    # not take the course apply with evidence against each outcome, judged by the same rubric.
+    PRIOR_LEARNING = "prior_learning", "Recognition of prior learning (applications)"
+
+
 class Offering(models.Model):
-    """One run of a course version for a cohort: dates, instructors, in-person sessions, places."""
+    """One run of a course version for a cohort: dates, instructors, in-person sessions, places.
+    A recognition-of-prior-learning offering is a window in which people apply for the badge
+    with evidence instead of taking the course; its instructors are the assessors."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="offerings")
+    kind = models.CharField(
+        max_length=20, choices=OfferingKind.choices, default=OfferingKind.COHORT
+    )
     title = models.CharField(
         max_length=200, blank=True, help_text="e.g. Spring 2027 cohort. Defaults to the dates."
     )
@@ -299,6 +311,10 @@ class Offering(models.Model):
     @property
     def label(self):
         return self.title or f"{self.starts_on:%-d %b %Y} to {self.ends_on:%-d %b %Y}"
+
+    @property
+    def is_prior_learning(self):
+        return self.kind == OfferingKind.PRIOR_LEARNING
 
     def phase(self, today):
         if today < self.starts_on:

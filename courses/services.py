@@ -22,6 +22,7 @@ from .models import (
     Enrollment,
     LearningOutcome,
     Offering,
+    OfferingKind,
     OfferingSession,
 )
 from .notifications import (
@@ -197,9 +198,10 @@ class EnrollmentRefused(Exception):
 @transaction.atomic
 def offering_create(
     *, course, acting_user, starts_on, ends_on, title="", capacity=None, instructors=(),
-    sessions=(),
+    sessions=(), kind=OfferingKind.COHORT,
 ) -> Offering:  # fmt: skip
-    """A run of a published (or approved) course version for a cohort."""
+    """A run of a published (or approved) course version for a cohort, or a window for
+    applications for recognition of prior learning (`kind`)."""
     require_leads_admin(acting_user, "create offerings")
     if course.status not in LIVE_STATUSES:
         raise EnrollmentRefused("Only approved or published courses can be offered.")
@@ -210,8 +212,9 @@ def offering_create(
     if problems:
         raise ValidationError(problems)
     offering = Offering.objects.create(
-        course=course, title=title, starts_on=starts_on, ends_on=ends_on, capacity=capacity
-    )
+        course=course, title=title, starts_on=starts_on, ends_on=ends_on, capacity=capacity,
+        kind=kind,
+    )  # fmt: skip
     instructors = list(instructors)
     offering.instructors.set(instructors)
     sessions = OfferingSession.objects.bulk_create(
@@ -223,6 +226,7 @@ def offering_create(
         target=offering,
         summary=f"Created the offering {offering.label} of {course.title}.",
         changes={
+            "kind": [None, OfferingKind(kind).label],
             "title": [None, title],
             "starts_on": [None, starts_on],
             "ends_on": [None, ends_on],
@@ -435,6 +439,33 @@ def enrollment_create(*, offering, learner, acting_user=None, student_id="") -> 
     if may_be_told_of_enrolment(learner):  # a new account is sent its invitation instead
         enrollments_announce(enrollment_ids=[enrollment.pk])
     return enrollment
+
+
+@transaction.atomic
+def prior_learning_apply(*, offering, learner) -> Enrollment:
+    """A person applies for a course's badge by recognition of prior learning: they are
+    enrolled, by their own hand, in an open recognition-of-prior-learning offering, and hand in
+    evidence for its assessments (the `evidence` app) like any learner. Refused outside the
+    window, for a course not in the catalogue, when the places are taken, or when they already
+    have a badge or an application for this course."""
+    offering = Offering.objects.select_related("course").get(pk=offering.pk)
+    if not offering.is_prior_learning:
+        raise EnrollmentRefused("This offering is a taught cohort: the LEADS team enrols learners.")
+    if offering.course.status != CourseStatus.PUBLISHED:
+        raise EnrollmentRefused("This course is not in the catalogue.")
+    if offering.phase(timezone.localdate()) != "running":
+        raise EnrollmentRefused(
+            f"Applications are open from {_day(offering.starts_on)} to {_day(offering.ends_on)}."
+        )
+    earlier = Enrollment.objects.filter(
+        learner=learner, offering__course__lineage=offering.course.lineage, withdrawn_at=None
+    ).first()
+    if earlier is not None and earlier.offering_id != offering.pk:
+        raise EnrollmentRefused(
+            f"You are already enrolled in {earlier.offering.label} of this course: hand in your "
+            "evidence there."
+        )
+    return enrollment_create(offering=offering, learner=learner, acting_user=learner)
 
 
 def _enrollment_reinstate(enrollment, acting_user) -> Enrollment:

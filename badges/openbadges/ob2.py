@@ -115,6 +115,9 @@ class EvidenceData:
     id: str | None = None
     narrative: str | None = None
     name: str | None = None
+    description: str | None = None
+    genre: str | None = None
+    audience: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -291,7 +294,16 @@ def evidence_json(data: EvidenceData) -> Document:
     """One Evidence node (OB 2.0 §Evidence); an entry with neither id nor narrative says nothing."""
     if not data.id and not data.narrative:
         raise ValueError("evidence needs an id URL or a narrative")
-    return _without_none({"id": data.id, "narrative": data.narrative, "name": data.name})
+    return _without_none(
+        {
+            "id": data.id,
+            "narrative": data.narrative,
+            "name": data.name,
+            "description": data.description,
+            "genre": data.genre,
+            "audience": data.audience,
+        }
+    )
 
 
 def recipient_json(data: AssertionData) -> Document:

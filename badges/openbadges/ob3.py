@@ -164,12 +164,15 @@ class ResultData:
 
 @dataclass(frozen=True)
 class EvidenceData:
-    """OB 3.0 §B.1.8 Evidence: a passed assessment, with a link where there is one."""
+    """OB 3.0 §B.1.8 Evidence: a passed assessment, or an item the learner handed in for it,
+    with a link where there is one (`genre`: what kind of item; `audience`: who it is for)."""
 
     name: str | None = None
     narrative: str | None = None
     id: str | None = None
     description: str | None = None
+    genre: str | None = None
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,8 @@ def evidence_json(evidence: EvidenceData) -> dict:
             "name": evidence.name,
             "narrative": evidence.narrative,
             "description": evidence.description,
+            "genre": evidence.genre,
+            "audience": evidence.audience,
         }
     )
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "courses",
     "leads",
     "assessments",
+    "evidence",
     "badges",
 ]
 # The demo centre (`demo`, seed_demo: accounts with a published password) is installed by the
@@ -208,8 +209,27 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # What learners hand in: outside MEDIA_ROOT, never served by a web server, only through the
+    # views that check who asks (evidence/views_files.py).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("EVIDENCE_ROOT", default=str(BASE_DIR / "private" / "evidence")),
+            "base_url": None,
+        },
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Learners' evidence (README, "Evidence"): the largest video an assessment may allow, what each
+# learner may keep stored in all, and how long files are kept after their offering ends (then
+# removed; the title and SHA-256 stay, and so does every badge that names them).
+EVIDENCE_MAX_VIDEO_MB = env.int("EVIDENCE_MAX_VIDEO_MB", default=200)
+EVIDENCE_QUOTA_MB = env.int("EVIDENCE_QUOTA_MB", default=500)
+EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=730)
+# A learner may resubmit work returned for rework until the deadline or this many days after
+# the return, whichever is later.
+EVIDENCE_REWORK_DAYS = env.int("EVIDENCE_REWORK_DAYS", default=14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -298,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unissued-badges": {"task": "badges.tasks.sweep_unissued_badges", "schedule": 120.0},
     # Imports left pending by a broker outage are restarted; stuck ones fail after a day.
     "sweep-import-jobs": {"task": "courses.tasks.sweep_import_jobs", "schedule": 300.0},
+    # Learners' files past the retention rule (EVIDENCE_RETENTION_DAYS) are removed, daily.
+    "sweep-evidence-retention": {
+        "task": "evidence.tasks.sweep_evidence_retention",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # A pending task is published again by the sweep once it is this many seconds old: long enough

@@ -22,6 +22,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 DEMO_SEED_ALLOWED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# What learners hand in goes to a directory of this run's own, removed with the machine's temp.
+import tempfile  # noqa: E402
+
+STORAGES["evidence"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="evidence-")  # noqa: F405
 if REDIS_URL:
     # The tests' cache lives in its own Redis database, which each test starts empty (conftest:
     # clearing a Redis cache flushes its whole database, so never the broker's or a running

@@ -1,0 +1,92 @@
+"""E-mails of evidence: the learner hears when their work is judged (returned, passed, not yet
+demonstrated), the course leader when two assessors disagree. Enqueued after commit
+(accounts.side_effects); each sent once however often its task runs."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.side_effects import emails_send_once, enqueue_on_commit
+
+from .models import EvidenceSubmission, SubmissionState
+
+
+def _url(name, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def judgement_announce(*, submission) -> None:
+    from .tasks import send_judgement_email
+
+    enqueue_on_commit(send_judgement_email, str(submission.pk))
+
+
+def referral_announce(*, submission) -> None:
+    from .tasks import send_referral_email
+
+    enqueue_on_commit(send_referral_email, str(submission.pk))
+
+
+SUBJECTS = {
+    SubmissionState.RETURNED: "Returned for rework: {title}",
+    SubmissionState.PASSED: "Passed: {title}",
+    SubmissionState.NOT_YET: "Not yet demonstrated: {title}",
+}
+
+
+def judgement_notify(*, submission_id) -> int:
+    submission = (
+        EvidenceSubmission.objects.select_related(
+            "enrollment__learner", "enrollment__offering__course", "assessment"
+        )
+        .filter(pk=submission_id, state__in=list(SUBJECTS))
+        .first()
+    )
+    if submission is None:
+        return 0
+    learner = submission.enrollment.learner
+    judgement = submission.judgements.order_by("-judged_at").first()
+    body = render_to_string(
+        "evidence/email/judged.txt",
+        {
+            "person": learner,
+            "submission": submission,
+            "judgement": judgement,
+            "course": submission.enrollment.offering.course,
+            "link": _url("evidence:hand_in", submission.enrollment_id, submission.assessment_id),
+            "SITE_NAME": settings.SITE_NAME,
+        },
+    )
+    subject = SUBJECTS[submission.state].format(title=submission.assessment.title)
+    key = f"evidence.judged:{submission.pk}:{submission.state}"
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [learner.email])
+    return emails_send_once([(key, message)])
+
+
+def referral_notify(*, submission_id) -> int:
+    submission = (
+        EvidenceSubmission.objects.select_related(
+            "enrollment__offering__course__leader", "assessment"
+        )
+        .filter(pk=submission_id, moderation="referred")
+        .first()
+    )
+    if submission is None:
+        return 0
+    leader = submission.enrollment.offering.course.leader
+    if not leader.is_active:
+        return 0
+    body = render_to_string(
+        "evidence/email/referred.txt",
+        {
+            "person": leader,
+            "submission": submission,
+            "offering": submission.enrollment.offering,
+            "link": _url("evidence:decide", submission.pk),
+            "SITE_NAME": settings.SITE_NAME,
+        },
+    )
+    subject = f"Assessors disagree: {submission.assessment.title} ({submission.code})"
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [leader.email])
+    return emails_send_once([(f"evidence.referred:{submission.pk}", message)])

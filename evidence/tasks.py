@@ -1,0 +1,25 @@
+from celery import shared_task
+
+from accounts.side_effects import email_task
+
+
+@email_task
+def send_judgement_email(submission_id):
+    from .notifications import judgement_notify
+
+    return judgement_notify(submission_id=submission_id)
+
+
+@email_task
+def send_referral_email(submission_id):
+    from .notifications import referral_notify
+
+    return referral_notify(submission_id=submission_id)
+
+
+@shared_task
+def sweep_evidence_retention():
+    """Nightly (config/celery_app.py): remove files past the retention rule."""
+    from .services import evidence_retention_sweep
+
+    return evidence_retention_sweep()
