@@ -174,6 +174,8 @@ def evidence(assertion) -> list[dict]:
             "name": e.get("name") or "Evidence",
             "narrative": e.get("narrative", ""),
             "url": e.get("id") if is_web_link(e.get("id")) else None,
+            "genre": e.get("genre", ""),
+            "audience": e.get("audience", ""),
         }
         for e in assertion.evidence
     ]
