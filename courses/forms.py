@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import ContentUnit, Offering
+from .models import ContentUnit, Offering, OfferingKind
 from .services import SESSION_FIELDS, enrollment_move_targets, offering_problems
 
 
@@ -34,6 +34,20 @@ class OfferingForm(forms.Form):
     def __init__(self, *args, course=None, offering=None, **kwargs):
         self.course, self.offering = course, offering
         super().__init__(*args, **kwargs)
+        if offering is None:  # what an offering is, is chosen once, when it is created
+            self.fields = {
+                "kind": forms.ChoiceField(
+                    label="What is this offering?",
+                    choices=OfferingKind.choices,
+                    initial=OfferingKind.COHORT,
+                    required=False,  # a taught cohort unless said otherwise
+                    widget=forms.RadioSelect,
+                    help_text="A recognition-of-prior-learning offering is a window in which "
+                    "people who did not take the course apply for its badge with evidence; its "
+                    "instructors judge it against the same rubric.",
+                ),
+                **self.fields,
+            }
 
     def clean(self):
         data = super().clean()

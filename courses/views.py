@@ -14,7 +14,7 @@ from accounts.http import posted
 from accounts.services import learner_get_or_invite
 
 from . import forms, selectors
-from .models import BadgeIssueMode, Course, CourseStatus, Enrollment, Offering
+from .models import BadgeIssueMode, Course, CourseStatus, Enrollment, Offering, OfferingKind
 from .services import (
     EnrollmentRefused,
     TransitionNotAllowed,
@@ -113,6 +113,7 @@ def offering_create_view(request, pk):
                 capacity=data["capacity"],
                 instructors=data["instructors"],
                 sessions=sessions.sessions(),
+                kind=data.get("kind") or OfferingKind.COHORT,
             )
         except (EnrollmentRefused, ValidationError) as exc:
             _refused(form, exc)

@@ -54,6 +54,13 @@ PEOPLE = [
     DemoPerson(
         "instructor@leads.example", "Mr Imran Shah", "Instructor", unit=IED, is_instructor=True
     ),
+    DemoPerson(
+        "assessor@leads.example",
+        "Ms Sara Malik",
+        "Second assessor",
+        unit=DATA,
+        is_instructor=True,
+    ),  # fmt: skip
     DemoPerson("learner@leads.example", "Ayesha Malik", "Learner", is_learner=True),
     DemoPerson("learner2@leads.example", "Bilal Ahmed", "Learner", is_learner=True),
     DemoPerson("learner3@leads.example", "Grace Achieng", "Learner", is_learner=True),

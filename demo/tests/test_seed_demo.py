@@ -114,3 +114,19 @@ def test_every_page_the_demo_points_to_opens_for_the_account_it_names(client, ca
     page = client.get(running).content.decode()
     assert "Withdrawn" in page and "Took up a new post abroad" in page
     assert "Moved to" in page
+
+
+def test_the_demo_shows_every_state_of_handed_in_work_and_a_prior_learning_badge():
+    from badges.models import Assertion
+    from evidence.models import EvidenceSubmission, Moderation, SubmissionState
+
+    call_command("seed_demo")
+    states = set(EvidenceSubmission.objects.values_list("state", flat=True))
+    assert states == set(SubmissionState.values)
+    moderation = set(EvidenceSubmission.objects.values_list("moderation", flat=True))
+    assert {Moderation.AWAITING, Moderation.REFERRED} <= moderation
+    nadia = Assertion.objects.get(recipient__email="nadia.hassan@learners.example")
+    shared = [e for e in nadia.evidence if e.get("name") == "Customer churn analysis"]
+    assert shared and "/public/evidence/" in shared[0]["id"]
+    tariq = Assertion.objects.get(recipient__email="tariq.mehmood@learners.example")
+    assert tariq.prior_learning and "recognition of prior learning" in tariq.narrative

@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from demo.badges import seed_badges
 from demo.courses import seed_courses
 from demo.delivery import seed_delivery
+from demo.evidence import seed_evidence
 from demo.people import DEMO_PASSWORD, PEOPLE, seed_people
 
 
@@ -33,9 +34,10 @@ class Command(BaseCommand):
             courses = seed_courses(people)
             delivery = seed_delivery(people, courses)
             badges = seed_badges(people)
-        self._report(courses, delivery, badges)
+            evidence = seed_evidence(people)
+        self._report(courses, delivery, badges, evidence)
 
-    def _report(self, courses, delivery, badges):
+    def _report(self, courses, delivery, badges, evidence):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo centre ready."))
         out.write("")
@@ -59,6 +61,20 @@ class Command(BaseCommand):
             (f"/teach/offerings/{running.pk}/grid/", "results grid (leader.data@leads.example)"),
             ("/learn/", "a learner's progress (learner@leads.example)"),
             ("/learn/badges/", "a learner's badges (learner@leads.example)"),
+            (
+                f"/teach/offerings/{evidence['portfolio'].pk}/evidence/",
+                "evidence to judge, every state (instructor@leads.example)",
+            ),
+            ("/teach/moderation/", "blind second marking (assessor@leads.example)"),
+            ("/teach/referrals/", "assessors disagree (leader.data@leads.example)"),
+            (
+                f"/learn/enrolments/{evidence['nadia'].pk}/evidence/{evidence['exercises'].pk}/",
+                "rework, then pass (nadia.hassan@learners.example)",
+            ),
+            (
+                f"/courses/{evidence['window'].course.lineage}/prior-learning/",
+                "apply for recognition of prior learning",
+            ),
             ("/api/v1/docs/", "the API for the VLE"),
             ("/admin/", "the Django admin (admin@leads.example)"),
         ]
