@@ -168,6 +168,9 @@ def my_enrollment(request, pk):
         raise Http404("No such enrolment.")
     offering = enrollment.offering
     progress = selectors.enrollment_progress(enrollment)
+    # The learner's latest attempt at each assessment, read through the relation's name so this
+    # app imports nothing of the evidence app (it depends on this one).
+    latest = {s.assessment_id: s for s in enrollment.evidence_submissions.order_by("attempt")}
     return render(
         request,
         "assessments/my_enrollment.html",
@@ -180,5 +183,9 @@ def my_enrollment(request, pk):
             "progress": progress,
             "demonstrated": sum(1 for p in progress if p.demonstrated),
             "history": selectors.record_history(enrollment),
+            "hand_ins": [
+                (assessment, latest.get(assessment.pk))
+                for assessment in selectors.course_plan(offering.course_id)
+            ],
         },
     )

@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from . import catalogue
 from .forms_catalogue import CatalogueFilterForm
+from .models import OfferingKind
 
 # The characters that could end a <script> element or open a comment inside it, written as JSON
 # escapes (the same as django.utils.html.json_script, which only writes type="application/json").
@@ -53,8 +55,17 @@ def course_page(request, lineage):
     shown = catalogue.published_course(lineage=lineage)
     if shown is None:
         raise Http404("No published course at this address.")
+    today = timezone.localdate()
+    prior_learning_open = shown.course.offerings.filter(
+        kind=OfferingKind.PRIOR_LEARNING, starts_on__lte=today, ends_on__gte=today
+    ).exists()
     return render(
         request,
         "courses/catalogue/course.html",
-        {"page": shown, "course": shown.course, "json_ld": json_ld_script(shown.json_ld)},
+        {
+            "page": shown,
+            "course": shown.course,
+            "json_ld": json_ld_script(shown.json_ld),
+            "prior_learning_open": prior_learning_open,
+        },
     )

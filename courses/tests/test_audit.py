@@ -57,6 +57,7 @@ def test_creating_an_offering_records_who_and_its_fields(admin):
     assert (entry.actor, entry.target_id) == (admin, str(offering.pk))
     assert entry.target_label == str(offering)
     assert entry.changes == {
+        "kind": [None, "A taught cohort"],
         "title": [None, "Spring 2027 cohort"],
         "starts_on": [None, "2027-02-01"],
         "ends_on": [None, "2027-03-31"],
