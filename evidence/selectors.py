@@ -197,3 +197,23 @@ def moderation_statement(course_lineage) -> dict:
         "referred": counts[Moderation.REFERRED],
         "resolved": counts[Moderation.RESOLVED],
     }
+
+
+def recent_moderation_statements(*, days) -> list:
+    """[(course, moderation statement)] for every course with evidence handed in during the
+    last `days`, each counted over all its versions as the submission pack counts it."""
+    from courses.models import Course
+
+    since = timezone.now() - timedelta(days=days)
+    lineages = set(
+        EvidenceSubmission.objects.filter(submitted_at__gte=since).values_list(
+            "enrollment__offering__course__lineage", flat=True
+        )
+    )
+    latest = {}
+    for course in Course.objects.filter(lineage__in=lineages).order_by("version"):
+        latest[course.lineage] = course
+    return sorted(
+        ((course, moderation_statement(course.lineage)) for course in latest.values()),
+        key=lambda pair: pair[0].title,
+    )

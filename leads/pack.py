@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from weasyprint.urls import URLFetcher
 
+from evidence.selectors import moderation_statement
+
 from . import selectors
 from .diff import display_labels
 
@@ -87,6 +89,7 @@ def pack_context(submission, *, now=None) -> dict:
         "decision": selectors.decision_of(submission),
         "decisions": selectors.course_decisions(course),
         "transitions": selectors.course_history(course),
+        "moderation": moderation_statement(course.lineage),
         "generated_at": now or timezone.now(),
         "SITE_NAME": settings.SITE_NAME,
         "CENTRE_NAME": settings.CENTRE_NAME,

@@ -160,6 +160,42 @@ PATTERNS = {
     "assessments:my_learning": Entry(SIGNED_IN),
     # Only the learner's own enrolment; anyone else is told it does not exist.
     "assessments:my_enrollment": Entry(only("learner", others=404), {"pk": "enrollment.pk"}),
+    # --- Learners' evidence (evidence/urls.py, views_learner.py) ---------------------------------
+    # Only the learner's own enrolment; anyone else is told it does not exist.
+    "evidence:hand_in": Entry(
+        only("learner", others=404),
+        {"enrollment_pk": "enrollment.pk", "assessment_pk": "published_assessment.pk"},
+    ),
+    "evidence:item_share": Entry(POST_ONLY_SIGNED_IN, {"pk": "evidence_file.pk"}),
+    # A file handed in: to whoever may see the submission (its learner, the offering's
+    # assessors, the course leader, the LEADS team); not revealed to anyone else.
+    "evidence:item_file": Entry(
+        only("learner", "instructor", "course_leader", "leads_admin", others=404),
+        {"pk": "evidence_file.pk"},
+    ),
+    # Public only once shared in a badge issued on it; this one is not judged yet.
+    "evidence:public_item": Entry(outcomes(404), {"pk": "evidence_file.pk"}),
+    "evidence:prior_learning_apply": Entry(PUBLIC, {"lineage": "published.lineage"}),
+    # --- Assessors, moderators and course leaders judging evidence (evidence/urls.py) ---------
+    "evidence:queue": Entry(RECORDERS, {"pk": "offering.pk"}),
+    "evidence:rules": Entry(
+        RECORDERS, {"pk": "offering.pk", "assessment_pk": "published_assessment.pk"}
+    ),
+    "evidence:extension": Entry(RECORDERS, {"pk": "offering.pk"}),
+    # A submission is not revealed to anyone who may not judge it (its learner sees it on
+    # their own pages).
+    "evidence:judge": Entry(
+        only("instructor", "leads_admin", others=404), {"pk": "evidence_submission.pk"}
+    ),
+    "evidence:moderation_queue": Entry(RECORDERS),
+    "evidence:moderate": Entry(
+        only("instructor", "leads_admin", others=404), {"pk": "evidence_submission.pk"}
+    ),
+    "evidence:referrals": Entry(only("course_leader", "leads_admin")),
+    "evidence:decide": Entry(
+        only("course_leader", "leads_admin", others=404), {"pk": "evidence_submission.pk"}
+    ),
+    "evidence:policy": Entry(LEADS_ADMIN_ONLY),
     # --- Public Open Badges URLs and the learner's pages (badges/urls.py) ------------------------
     "badges:issuer": Entry(PUBLIC, {"pk": "issuer.pk"}),
     "badges:badge_class": Entry(PUBLIC, {"pk": "badge_class.pk"}),

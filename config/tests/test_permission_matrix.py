@@ -31,6 +31,8 @@ from badges.views_admin import issue_job_start
 from courses.imports import import_job_create
 from courses.models import Course, ImportJob
 from courses.services import course_publish, enrollment_create, offering_create
+from evidence.services import HandInFile, submission_hand_in
+from evidence.tests.factories import png
 from leads.tests.factories import (
     complete_course,
     decided_course,
@@ -137,6 +139,15 @@ def build_centre():
         assertions.append((enrollment, assertion_issue(enrollment=enrollment)[0]))
     (enrollment, assertion), (_, hidden) = assertions
     hidden = assertion_set_hidden(assertion=hidden, learner=hidden_owner, hidden=True)
+    # Evidence the learner handed in for the published course's first assessment.
+    published_assessment = published.assessments.first()
+    evidence_submission = submission_hand_in(
+        enrollment=enrollment,
+        assessment=published_assessment,
+        acting_user=learner,
+        statement="Five lesson plans with the feedback I acted on.",
+        files=[HandInFile(upload=png())],
+    )
 
     import_job = import_job_create(
         kind=ImportJob.Kind.ENROLMENT.value,
@@ -171,6 +182,9 @@ def build_centre():
         submitted=submitted,
         submission=submission,
         published=published,
+        published_assessment=published_assessment,
+        evidence_submission=evidence_submission,
+        evidence_file=evidence_submission.items.get(kind="file"),
         offering=offering,
         enrollment=enrollment,
         learner=learner,
