@@ -34,9 +34,18 @@ PAGES = {
                              "/leads/courses/{draft}/edit/outcomes/",
                              "/leads/courses/{draft}/checklist/"],
     "dean.ied@leads.example": ["/leads/review/", "/leads/submissions/{submission}/"],
-    "admin@leads.example": ["/leads/submissions/", "/centre/courses/", "/offerings/"],
-    "leader.data@leads.example": ["/teach/offerings/{running}/grid/"],
+    "admin@leads.example": ["/leads/submissions/", "/centre/courses/", "/offerings/",
+                            "/centre/moderation/"],
+    "leader.data@leads.example": ["/teach/offerings/{running}/grid/", "/teach/referrals/",
+                                  "/teach/referrals/{referred}/"],
     "learner@leads.example": ["/learn/", "/learn/badges/"],
+    # Learners' evidence: handing in (with earlier attempts judged), the assessor's queue and
+    # rubric, blind moderation, and applying for recognition of prior learning.
+    "nadia.hassan@learners.example": ["/learn/enrolments/{nadia}/evidence/{exercises}/"],
+    "instructor@leads.example": ["/teach/offerings/{portfolio}/evidence/",
+                                 "/teach/evidence/{waiting}/"],
+    "assessor@leads.example": ["/teach/moderation/", "/teach/moderation/{awaiting}/"],
+    "tariq.mehmood@learners.example": ["/courses/{lineage}/prior-learning/"],
 }  # fmt: skip
 
 
@@ -44,7 +53,13 @@ PAGES = {
 def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
     from courses.models import Course, Offering
+    from demo.evidence import PORTFOLIO
+    from evidence.models import EvidenceSubmission
     from leads.models import Submission
+
+    portfolio = Offering.objects.get(title=PORTFOLIO)
+    nadia = portfolio.enrollments.get(learner__email="nadia.hassan@learners.example")
+    work = EvidenceSubmission.objects.filter(enrollment__offering=portfolio)
 
     return {
         "draft": Course.objects.get(title__startswith="Lesson Planning").pk,
@@ -53,6 +68,13 @@ def demo(transactional_db):
         .first()
         .pk,
         "running": Offering.objects.get(title="Winter 2026–27 cohort").pk,
+        "portfolio": portfolio.pk,
+        "nadia": nadia.pk,
+        "exercises": work.filter(enrollment=nadia).first().assessment_id,
+        "waiting": work.get(state="submitted").pk,
+        "awaiting": work.get(moderation="awaiting").pk,
+        "referred": work.get(moderation="referred").pk,
+        "lineage": portfolio.course.lineage,
     }
 
 
