@@ -186,6 +186,34 @@ def many_rows(n):
     return b"email,name\n" + b"".join(b"p%d@example.org,P %d\n" % (i, i) for i in range(n))
 
 
+# --- Learners' evidence: handing in, judging, moderation ----------------------------------------
+
+
+def hand_in(s, **data):
+    """A hand-in by the offering's other learner (`hidden_owner`), who has no work waiting (the
+    matrix's learner has: a second hand-in is refused for that before any file is looked at)."""
+    centre = s.centre
+    enrollment = centre.offering.enrollments.get(learner=centre.hidden_owner)
+    assessment = centre.evidence_submission.assessment
+    path = url("evidence:hand_in", enrollment_pk=enrollment.pk, assessment_pk=assessment.pk)
+    return s.post(path, {"statement": "My lesson plans.", **data})
+
+
+def judge(s, met="met", **changes):
+    submission = s.centre.evidence_submission
+    submission.refresh_from_db()
+    data = {"revision": str(submission.revision), "result": "pass", "feedback": "Fine."}
+    for criterion in submission.assessment.criteria.all():
+        data[f"met_{criterion.pk}"] = met
+        data[f"comment_{criterion.pk}"] = ""
+    return s.post(url("evidence:judge", pk=submission.pk), {**data, **changes})
+
+
+def moderation_policy(s, **changes):
+    return s.post(url("evidence:policy"), {"sample_percent": "10", "every_not_yet": "on",
+                                          **changes})  # fmt: skip
+
+
 # --- Badge image uploads (the LEADS team's badge edit page) --------------------------------------
 
 
@@ -263,6 +291,7 @@ class Case:
 UNICODE_201 = "é" * 100 + "🎓" * 101  # 201 characters, 605 bytes
 SCRIPT = "<script>alert(document.cookie)</script>"
 SQL = "1; DROP TABLE courses_course; --"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 RANDOM_UUID = "6f1c1b0e-9a77-4f5e-8f55-3f8c1c7d2a10"
 
 CASES = [
@@ -661,6 +690,44 @@ CASES = [
          "Show another learner's hidden badge",
          lambda s: s.post(url("badges:set_visibility", pk=s.centre.hidden.pk), {"hidden": "0"}),
          404, "Page not found"),
+    # --- Learners' evidence: handing in (learner), judging (instructor), the sample (admin) ----
+    Case("evidence-file-not-what-its-name-says", "upload", "wrong type", "hidden_owner",
+         "A PNG image named report.pdf handed in as evidence",
+         lambda s: hand_in(s, file_1=upload("report.pdf", png_bytes())),
+         200, "does not contain what its name says"),
+    Case("evidence-file-web-page", "upload", "hostile", "hidden_owner",
+         "A web page with a <script> element named lesson.html handed in as evidence",
+         lambda s: hand_in(s, file_1=upload("lesson.html", SCRIPT.encode())),
+         200, "is not a kind of file this assessment accepts"),
+    Case("evidence-file-over-the-limit", "upload", "oversize", "hidden_owner",
+         "A 21 MB PDF where the assessment accepts files up to 20 MB",
+         lambda s: hand_in(s, file_1=upload("big.pdf", PDF + b"0" * (21 * MB))),
+         200, "files for this assessment may be up to 20 MB"),
+    Case("evidence-link-javascript", "form", "hostile", "hidden_owner",
+         "An evidence link “javascript:alert(1)”",
+         lambda s: hand_in(s, link_1_url="javascript:alert(1)", link_1_title="Video"),
+         200, "Enter a valid URL."),
+    Case("evidence-judge-by-a-learner", "form", "hostile", "learner",
+         "A learner posting a pass to the assessor's judgement page",
+         lambda s: judge(s), 404, ""),
+    Case("evidence-judge-pass-unmet", "form", "malformed", "instructor",
+         "A pass with a rubric criterion marked not yet met",
+         lambda s: judge(s, met="not_met"), 200, "A pass needs every criterion met; return it for rework"),
+    Case("evidence-judge-stale", "form", "malformed", "instructor",
+         "A judgement made on a version of the submission that has since changed",
+         lambda s: judge(s, revision="999"), 200,
+         "changed this submission while you were reading it"),
+    Case("evidence-sample-huge", "form", "huge number", "leads_admin",
+         "Moderation sample of 10^20 %",
+         lambda s: moderation_policy(s, sample_percent="1" + "0" * 20),
+         200, "Ensure this value is less than or equal to 100."),
+    Case("evidence-sample-negative", "form", "negative number", "leads_admin",
+         "Moderation sample of −5 %",
+         lambda s: moderation_policy(s, sample_percent="-5"),
+         200, "Ensure this value is greater than or equal to 0."),
+    Case("evidence-public-item-not-shared", "public", "malformed", "anonymous",
+         "The public link of a handed-in file its learner did not share",
+         lambda s: s.get(url("evidence:public_item", pk=s.centre.evidence_file.pk)), 404, ""),
 ]  # fmt: skip
 
 
@@ -671,7 +738,8 @@ CASES = [
 def sender(centre):
     def make(role):
         client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
-        user = centre.users[role]
+        # A role of the permission matrix, or another person of the centre (`hidden_owner`).
+        user = centre.users[role] if role in centre.users else getattr(centre, role)
         if user is not None:
             client.force_login(user)
         return Sender(client, centre)
