@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.side_effects import emails_send_once, enqueue_on_commit
 
-from .models import EvidenceSubmission, SubmissionState
+from .models import EvidenceSubmission, Moderation, SubmissionState
 
 
 def _url(name, *args) -> str:
@@ -90,3 +90,80 @@ def referral_notify(*, submission_id) -> int:
     subject = f"Assessors disagree: {submission.assessment.title} ({submission.code})"
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [leader.email])
     return emails_send_once([(f"evidence.referred:{submission.pk}", message)])
+
+
+def assessor_digest_notify(*, now=None) -> int:
+    """Once a day, each assessor hears what waits for them: per offering they judge, the work
+    handed in since yesterday's digest and still waiting, and the samples awaiting a second
+    assessor that they may moderate (never their own). One e-mail per person per day, however
+    often the task runs; nobody with nothing waiting is written to."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    fresh = EvidenceSubmission.objects.filter(
+        submitted_at__gte=since, state=SubmissionState.SUBMITTED
+    ).select_related("enrollment__offering__course")
+    awaiting = EvidenceSubmission.objects.filter(moderation=Moderation.AWAITING).select_related(
+        "enrollment__offering__course"
+    )
+    per_person: dict[int, dict] = {}
+    offerings = {}
+    for submission in [*fresh, *awaiting]:
+        offerings[submission.enrollment.offering_id] = submission.enrollment.offering
+    instructors = {
+        offering_id: set(
+            offerings[offering_id].instructors.filter(is_active=True).values_list("pk", flat=True)
+        )
+        for offering_id in offerings
+    }
+    first_assessors = {
+        s.pk: s.judgements.filter(stage="first").values_list("assessor_id", flat=True).first()
+        for s in awaiting
+    }
+    for submission in fresh:
+        for person in instructors[submission.enrollment.offering_id]:
+            counts = per_person.setdefault(person, {}).setdefault(
+                submission.enrollment.offering_id, [0, 0]
+            )
+            counts[0] += 1
+    for submission in awaiting:
+        for person in instructors[submission.enrollment.offering_id]:
+            if person == first_assessors[submission.pk]:
+                continue
+            counts = per_person.setdefault(person, {}).setdefault(
+                submission.enrollment.offering_id, [0, 0]
+            )
+            counts[1] += 1
+    day = timezone.localdate(now).isoformat()
+    messages = []
+    for person in User.objects.filter(pk__in=list(per_person)):
+        lines = [
+            {
+                "offering": offerings[offering_id],
+                "new": new,
+                "moderate": moderate,
+                "link": _url("evidence:queue", offering_id),
+            }
+            for offering_id, (new, moderate) in sorted(per_person[person.pk].items())
+        ]
+        body = render_to_string(
+            "evidence/email/digest.txt",
+            {
+                "person": person,
+                "lines": lines,
+                "moderation_link": _url("evidence:moderation_queue")
+                if any(line["moderate"] for line in lines)
+                else "",
+                "SITE_NAME": settings.SITE_NAME,
+            },
+        )
+        message = EmailMessage(
+            "Evidence waiting for you", body, settings.DEFAULT_FROM_EMAIL, [person.email]
+        )
+        messages.append((f"evidence.digest:{day}:user:{person.pk}", message))
+    return emails_send_once(messages)

@@ -17,6 +17,14 @@ def send_referral_email(submission_id):
     return referral_notify(submission_id=submission_id)
 
 
+@email_task
+def send_assessor_digests():
+    """Daily (config/settings/base.py CELERY_BEAT_SCHEDULE): what waits for each assessor."""
+    from .notifications import assessor_digest_notify
+
+    return assessor_digest_notify()
+
+
 @shared_task
 def sweep_evidence_retention():
     """Nightly (config/celery_app.py): remove files past the retention rule."""

@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unissued-badges": {"task": "badges.tasks.sweep_unissued_badges", "schedule": 120.0},
     # Imports left pending by a broker outage are restarted; stuck ones fail after a day.
     "sweep-import-jobs": {"task": "courses.tasks.sweep_import_jobs", "schedule": 300.0},
+    # Each assessor's daily e-mail: new work handed in, and samples waiting for moderation.
+    "evidence-assessor-digests": {
+        "task": "evidence.tasks.send_assessor_digests",
+        "schedule": 24 * 60 * 60.0,
+    },
     # Learners' files past the retention rule (EVIDENCE_RETENTION_DAYS) are removed, daily.
     "sweep-evidence-retention": {
         "task": "evidence.tasks.sweep_evidence_retention",

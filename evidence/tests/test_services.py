@@ -294,3 +294,24 @@ def test_retention_removes_old_files_and_keeps_their_fingerprints(no_sample, set
     assert item.removed_at and not item.file and item.sha256
     assert not item.file.storage.exists(name)
     assert evidence_retention_sweep(now=later) == 0
+
+
+def test_each_assessor_hears_once_a_day_what_waits_for_them(sample_all):
+    from evidence.notifications import assessor_digest_notify
+
+    offering, first, second = offering_with_assessors()
+    handed_in(enrolled(offering))
+    judged = handed_in(enrolled(offering))
+    submission_judge(submission=judged, acting_user=first, criteria=all_met(judged),
+                     result="pass")  # fmt: skip
+    mail.outbox.clear()
+    assert assessor_digest_notify() == 2
+    to_first = next(m for m in mail.outbox if m.to == [first.email])
+    to_second = next(m for m in mail.outbox if m.to == [second.email])
+    # Both see the new work; only the second may moderate the first assessor's judgement.
+    assert "1 new submission to judge" in to_first.body and "moderate" not in to_first.body
+    assert "1 judgement of another assessor to moderate" in to_second.body
+    assert "/teach/moderation/" in to_second.body and "/teach/moderation/" not in to_first.body
+    assert f"/teach/offerings/{offering.pk}/evidence/" in to_first.body
+    assert assessor_digest_notify() == 0  # once a day
+    assert assessor_digest_notify(now=timezone.now() + timedelta(days=3)) == 1  # the sample
