@@ -123,6 +123,11 @@ class JudgementForm(forms.Form):
         if moderation:
             results = [c for c in results if c[0] != Judgement.Result.REWORK]
         self.fields["result"].choices = results
+        if moderation:
+            # What a moderator writes is for the record and, on a disagreement, the course
+            # leader: the learner is given the first assessor's feedback or the leader's reason.
+            self.fields["feedback"].label = "Note for the record and the course leader"
+            self.fields["feedback"].help_text = "The learner does not see it."
         for code, criterion in criteria:
             self.fields[f"met_{criterion.pk}"] = forms.ChoiceField(
                 label=f"{code}: {criterion.pass_description}",

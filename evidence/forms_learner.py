@@ -39,7 +39,7 @@ class HandInForm(forms.Form):
                 label=f"Link {n}: title", required=False, max_length=200
             )
             self.fields[f"link_{n}_public"] = forms.BooleanField(
-                label="Link to it from my badge", required=False
+                label=f"Link {n}: link to it from my badge", required=False
             )
         for n in range(1, FILE_SLOTS + 1):
             self.fields[f"file_{n}"] = forms.FileField(
@@ -51,7 +51,7 @@ class HandInForm(forms.Form):
                 label=f"File {n}: title", required=False, max_length=200
             )
             self.fields[f"file_{n}_public"] = forms.BooleanField(
-                label="Link to it from my badge", required=False
+                label=f"File {n}: link to it from my badge", required=False
             )
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):

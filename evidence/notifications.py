@@ -45,14 +45,16 @@ def judgement_notify(*, submission_id) -> int:
     )
     if submission is None:
         return 0
+    from .selectors import settled_judgement
+
     learner = submission.enrollment.learner
-    judgement = submission.judgements.order_by("-judged_at").first()
+    _, feedback = settled_judgement(submission)
     body = render_to_string(
         "evidence/email/judged.txt",
         {
             "person": learner,
             "submission": submission,
-            "judgement": judgement,
+            "feedback": feedback,
             "course": submission.enrollment.offering.course,
             "link": _url("evidence:hand_in", submission.enrollment_id, submission.assessment_id),
             "SITE_NAME": settings.SITE_NAME,

@@ -16,6 +16,7 @@ from .models import (
     EvidenceSubmission,
     Extension,
     HandInRules,
+    Judgement,
     Moderation,
     SubmissionState,
 )
@@ -217,3 +218,21 @@ def recent_moderation_statements(*, days) -> list:
         ((course, moderation_statement(course.lineage)) for course in latest.values()),
         key=lambda pair: pair[0].title,
     )
+
+
+def settled_judgement(submission):
+    """(judgement whose criteria stand, feedback the learner is given) of a settled submission;
+    (None, "") while it is open, so a first judgement awaiting moderation is never shown. The one
+    answer for the learner's page and their e-mail: a moderator's agreement adds no feedback of
+    its own (the first assessor's stands); a course leader who overrules gives their reason with
+    the agreeing assessor's criteria."""
+    if submission.is_open:
+        return None, ""
+    by_stage = {j.stage: j for j in submission.judgements.all()}
+    first = by_stage.get(Judgement.Stage.FIRST)
+    leader = by_stage.get(Judgement.Stage.LEADER)
+    if submission.moderation == Moderation.RESOLVED and leader is not None and first is not None:
+        if first.result == leader.result:
+            return first, first.feedback
+        return by_stage.get(Judgement.Stage.SECOND), leader.feedback
+    return first, first.feedback if first else ""

@@ -29,7 +29,7 @@ from courses.services import EnrollmentRefused, prior_learning_apply
 from . import selectors, services
 from .file_kinds import FileKind, accepted_extensions
 from .forms_learner import FILE_SLOTS, HandInForm
-from .models import EvidenceItem, Judgement, Moderation, SubmissionState
+from .models import EvidenceItem, SubmissionState
 from .services import HandInRefused
 
 MB = services.MB
@@ -191,23 +191,8 @@ def _closed_reason(enrollment, attempts, closes):
     return None
 
 
-def _settled(submission):
-    """(judgement whose criteria stand, feedback the learner is given) of a settled submission;
-    (None, "") while it is open, so a first judgement awaiting moderation is never shown."""
-    if submission.is_open:
-        return None, ""
-    by_stage = {j.stage: j for j in submission.judgements.all()}
-    first = by_stage.get(Judgement.Stage.FIRST)
-    leader = by_stage.get(Judgement.Stage.LEADER)
-    if submission.moderation == Moderation.RESOLVED and leader is not None and first is not None:
-        if first.result == leader.result:
-            return first, first.feedback
-        return by_stage.get(Judgement.Stage.SECOND), leader.feedback
-    return first, first.feedback if first else ""
-
-
 def _attempt_view(submission, codes):
-    judgement, feedback = _settled(submission)
+    judgement, feedback = selectors.settled_judgement(submission)
     criteria = []
     if judgement is not None:
         criteria = [

@@ -87,8 +87,7 @@ def hand_in_file(page, path, *, share):
     """On the hand-in page: choose the file for File 1 and, if asked, link it from the badge."""
     page.get_by_label("File 1", exact=True).set_input_files(path)
     if share:
-        files = page.get_by_role("group", name="Files (up to 5)")
-        files.get_by_label("Link to it from my badge").first.check()
+        page.get_by_label("File 1: link to it from my badge").check()
 
 
 def attempt(page, n):
@@ -196,7 +195,9 @@ def test_hand_in_rework_moderation_and_the_badge_links_the_shared_pdf(browser_pa
     expect(visible_text(page, "Pass: every criterion met ·")).to_have_count(0)
     criterion(page).get_by_label("Met", exact=True).check()
     page.get_by_label("Pass: every criterion met").check()
-    page.get_by_label("Feedback to the learner").fill("Agreed: clear differentiation.")
+    page.get_by_label("Note for the record and the course leader").fill(
+        "Agreed: clear differentiation."
+    )
     page.get_by_role("button", name="Record my judgement").click()
     expect(page.get_by_role("alert")).to_contain_text("You agree with the first assessor")
     expect(page.get_by_role("heading", name="Both judgements")).to_be_visible()
@@ -209,6 +210,9 @@ def test_hand_in_rework_moderation_and_the_badge_links_the_shared_pdf(browser_pa
     # Passed: the enrolment completes and the badge is issued on its own (Celery is eager here).
     passed = mail_to(learner, "Passed: Task 1")
     assert f"See the judgement on each criterion here:\n{link}" in passed.body
+    # The learner is given the first assessor's feedback, as on the page: not the moderator's note.
+    assert "Well done: every learner is planned for." in passed.body
+    assert "Agreed: clear differentiation." not in passed.body
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert Assertion.objects.filter(enrollment=enrollment, revoked_at=None).exists()
