@@ -126,6 +126,7 @@ def build_centre() -> SimpleNamespace:
         issuer=badge_class.issuer,
         assertion=assertion,
         import_job=import_job,
+        evidence_assessment=published.assessments.order_by("pk").first(),
     )
 
 
@@ -597,6 +598,122 @@ def _add_units(centre, k):
     )
 
 
+# --- Learners' evidence -----------------------------------------------------------------------
+
+
+def _evidence_submissions(centre, enrollments, *, state, moderation="", attempts=None):
+    """One submission per enrollment (or `attempts` of one enrollment: all but the last
+    returned), each with a file item and, once judged, a first judgement by a second instructor
+    on every criterion."""
+    from assessments.models import RubricCriterion
+    from evidence.models import (
+        CriterionJudgement,
+        EvidenceItem,
+        EvidenceSubmission,
+        Judgement,
+        anonymous_code,
+    )
+
+    assessment = centre.published.assessments.order_by("pk").first()
+    criteria = list(RubricCriterion.objects.filter(assessment=assessment))
+    now = timezone.now()
+    if attempts is not None:
+        first = EvidenceSubmission.objects.filter(
+            enrollment=enrollments[0], assessment=assessment
+        ).count()
+        rows = [(enrollments[0], first + i + 1, "returned") for i in range(attempts)]
+    else:
+        rows = [(e, 1, state) for e in enrollments]
+    submissions = EvidenceSubmission.objects.bulk_create(
+        EvidenceSubmission(
+            enrollment=enrollment, assessment=assessment, attempt=attempt, submitted_at=now,
+            state_changed_at=now, state=row_state, moderation=moderation, code=anonymous_code(),
+            statement="My lesson plans, revised.",
+        )
+        for enrollment, attempt, row_state in rows
+    )  # fmt: skip
+    EvidenceItem.objects.bulk_create(
+        EvidenceItem(
+            submission=s, kind="file", title="Lesson plan", file=f"list-pages/{s.pk}.pdf",
+            file_name="plan.pdf", file_kind="pdf", content_type="application/pdf", size=1000,
+            sha256="0" * 64,
+        )
+        for s in submissions
+    )  # fmt: skip
+    judged = [s for s in submissions if s.state != "submitted"]
+    judgements = Judgement.objects.bulk_create(
+        Judgement(
+            submission=s, stage="first", assessor=centre.second_assessor,
+            result="rework" if s.state == "returned" else "pass", feedback="Add the plans.",
+            judged_at=now,
+        )
+        for s in judged
+    )  # fmt: skip
+    CriterionJudgement.objects.bulk_create(
+        CriterionJudgement(judgement=j, criterion=c, met=j.result == "pass", comment="See notes.")
+        for j in judgements
+        for c in criteria
+    )
+    return submissions
+
+
+def _second_assessor(centre):
+    from accounts.tests.factories import UserFactory
+
+    if not hasattr(centre, "second_assessor"):
+        centre.second_assessor = UserFactory(
+            is_instructor=True, is_learner=False, full_name="Second Assessor"
+        )
+        centre.offering.instructors.add(centre.second_assessor)
+    return centre.second_assessor
+
+
+def _add_evidence_waiting(centre, k):
+    _second_assessor(centre)
+    people = _people(k, "Hand-in learner")
+    enrollments = _enrolments(centre, [(centre.offering, p) for p in people],
+                              completed=lambda i: False)  # fmt: skip
+    _evidence_submissions(centre, enrollments, state="submitted")
+
+
+def _add_evidence_awaiting(centre, k):
+    _second_assessor(centre)
+    people = _people(k, "Sampled learner")
+    enrollments = _enrolments(centre, [(centre.offering, p) for p in people],
+                              completed=lambda i: False)  # fmt: skip
+    _evidence_submissions(centre, enrollments, state="in_review", moderation="awaiting")
+
+
+def _add_evidence_referred(centre, k):
+    _second_assessor(centre)
+    people = _people(k, "Referred learner")
+    enrollments = _enrolments(centre, [(centre.offering, p) for p in people],
+                              completed=lambda i: False)  # fmt: skip
+    _evidence_submissions(centre, enrollments, state="in_review", moderation="referred")
+
+
+def _add_attempts(centre, k):
+    _second_assessor(centre)
+    _evidence_submissions(centre, [centre.enrollment], state="returned", attempts=k)
+
+
+def _evidence_count(**filters):
+    def count(centre):
+        from evidence.models import EvidenceSubmission
+
+        return EvidenceSubmission.objects.filter(
+            enrollment__offering=centre.offering, **filters
+        ).count()
+
+    return count
+
+
+def _attempts(centre):
+    from evidence.models import EvidenceSubmission
+
+    return EvidenceSubmission.objects.filter(enrollment=centre.enrollment).count()
+
+
 def _add_assessments(centre, k):
     _courses(centre, k, ["draft"], label="Draft course")  # one assessment each
 
@@ -768,6 +885,26 @@ ROWS = {
     "assessments": Rows(
         "assessments, one per course", _model_count("assessments.Assessment"), _add_assessments
     ),
+    "evidence_waiting": Rows(
+        "work handed in and waiting in the offering, each with a file",
+        _evidence_count(state="submitted"),
+        _add_evidence_waiting,
+    ),
+    "evidence_awaiting": Rows(
+        "judgements in the moderation sample, awaiting a second assessor",
+        _evidence_count(moderation="awaiting"),
+        _add_evidence_awaiting,
+    ),
+    "evidence_referred": Rows(
+        "disagreements between assessors, referred to the course leader",
+        _evidence_count(moderation="referred"),
+        _add_evidence_referred,
+    ),
+    "attempts": Rows(
+        "one learner's attempts at an assessment, each judged and returned",
+        _attempts,
+        _add_attempts,
+    ),
     "badge_history": Rows(
         "changes recorded in the audit trail for the badge design",
         *_audit_entries("badge_class", "badge_class.edited"),
@@ -913,6 +1050,19 @@ PAGES = [
          _admin("badges_badgeclass"), "badge_designs"),
     Page("Admin: issued badges", "admin:badges_assertion_changelist", "leads_admin",
          _admin("badges_assertion"), "issued"),
+    Page("Evidence to judge", "evidence:queue", "instructor",
+         _to("evidence:queue", pk="offering.pk"), "evidence_waiting"),
+    Page("Moderation queue", "evidence:moderation_queue", "leads_admin",
+         _to("evidence:moderation_queue"), "evidence_awaiting"),
+    Page("Referrals", "evidence:referrals", "course_leader", _to("evidence:referrals"),
+         "evidence_referred"),
+    Page("Hand in (earlier attempts)", "evidence:hand_in", "learner",
+         _to("evidence:hand_in", enrollment_pk="enrollment.pk",
+             assessment_pk="evidence_assessment.pk"), "attempts"),
+    Page("Admin: evidence submissions", "admin:evidence_evidencesubmission_changelist",
+         "leads_admin", _admin("evidence_evidencesubmission"), "evidence_waiting"),
+    Page("Admin: judgements", "admin:evidence_judgement_changelist", "leads_admin",
+         _admin("evidence_judgement"), "evidence_awaiting"),
     Page("Admin: audit trail (of a badge design)", "admin:accounts_auditentry_changelist",
          "leads_admin", _admin("accounts_auditentry", "?target_id={centre.badge_class.pk}"),
          "badge_history"),
@@ -985,6 +1135,19 @@ URL_KEYS_EXCLUDED = {
     "admin:axes_accesslog_changelist": "django-axes' sign-in log: flat rows, no relations",
     "admin:axes_accessfailurelog_changelist": "django-axes' sign-in log: flat rows, no relations",
     "admin:badges_issuer_changelist": "one issuer, the centre (the admin refuses a second)",
+    "admin:evidence_extension_changelist": "extensions granted: flat rows, two relations shown",
+    "admin:evidence_handinrules_changelist": "one row per offering and assessment, set by hand",
+    "admin:evidence_moderationpolicy_changelist": "one row, the centre's sample",
+    "evidence:decide": "one disagreement about one submission",
+    "evidence:extension": "a form (its choices: the offering's learners, as on the grid)",
+    "evidence:item_file": "a file download",
+    "evidence:item_share": "POST only",
+    "evidence:judge": "one submission; its earlier attempts as on the hand-in page",
+    "evidence:moderate": "one submission",
+    "evidence:policy": "a form; its figures are one statement per course with recent evidence",
+    "evidence:prior_learning_apply": "one course: its outcomes and assessments (a handful)",
+    "evidence:public_item": "a file download",
+    "evidence:rules": "a form for one assessment of one offering",
 }
 
 # The Django admin's other patterns: one object, a form, or the admin's own pages.
