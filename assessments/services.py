@@ -101,12 +101,15 @@ class ResultEntry:
 
 
 def may_record(*, user, offering) -> bool:
-    """Who records an offering's results: the LEADS team, the offering's instructors, and the
-    VLE's service account (an account holding an API token, accounts/api_tokens.py) of the
+    """Who records an offering's results: the LEADS team, the offering's instructors, the
+    course's leader (who answers for its assessment and settles assessors' disagreements), and
+    the VLE's service account (an account holding an API token, accounts/api_tokens.py) of the
     course's unit. The one answer: `results_record` asks it, and pages ask it to show links."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_leads_admin:
+        return True
+    if offering.course.leader_id == user.pk and user.is_active:
         return True
     if offering.instructors.filter(pk=user.pk).exists():
         return True

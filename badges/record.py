@@ -75,6 +75,8 @@ def issued_narrative(
             f"{learner_name} was awarded this badge for {course_title} ({offering_label}) by "
             f"decision of the centre. Reason: {override_reason.strip()}"
         )
+        if prior_learning:
+            lines.append(PRIOR_LEARNING_SENTENCE)
     else:
         lines.append(f"{learner_name} completed {course_title} ({offering_label}).")
     lines.append(outcomes_sentence(results))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.access import require_leads_admin
 from accounts.audit import audit_record, field_changes
+from accounts.models import User
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -457,12 +458,24 @@ def prior_learning_apply(*, offering, learner) -> Enrollment:
         raise EnrollmentRefused(
             f"Applications are open from {_day(offering.starts_on)} to {_day(offering.ends_on)}."
         )
-    earlier = Enrollment.objects.filter(
-        learner=learner, offering__course__lineage=offering.course.lineage, withdrawn_at=None
-    ).first()
-    if earlier is not None and earlier.offering_id != offering.pk:
+    # One application at a time per person: two at once wait for each other here.
+    User.objects.select_for_update().filter(pk=learner.pk).first()
+    earlier = list(
+        Enrollment.objects.filter(
+            learner=learner, offering__course__lineage=offering.course.lineage
+        ).select_related("offering")
+    )
+    if any(e.is_withdrawn for e in earlier):
+        # A withdrawal is the LEADS team's decision: the person cannot undo it by applying.
         raise EnrollmentRefused(
-            f"You are already enrolled in {earlier.offering.label} of this course: hand in your "
+            "You were withdrawn from this course: ask the LEADS team before applying again."
+        )
+    if any(e.completed_at for e in earlier):
+        raise EnrollmentRefused("You have completed this course already: its badge is yours.")
+    other = next((e for e in earlier if e.offering_id != offering.pk), None)
+    if other is not None:
+        raise EnrollmentRefused(
+            f"You are already enrolled in {other.offering.label} of this course: hand in your "
             "evidence there."
         )
     return enrollment_create(offering=offering, learner=learner, acting_user=learner)

@@ -110,7 +110,8 @@ def recognise(name: str, head: bytes, *, kinds) -> Recognised:
 
 def _office_member_ok(suffix, head):
     if suffix in _OFFICE_MEMBERS:
-        return _OFFICE_MEMBERS[suffix].encode() in head or b"[Content_Types].xml" in head
+        # The archive's member names are in its local headers: a .docx holds word/…
+        return _OFFICE_MEMBERS[suffix].encode() in head
     if suffix in _OPEN_DOCUMENT:
         return _OPEN_DOCUMENT[suffix] in head
     return True

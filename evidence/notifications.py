@@ -76,22 +76,29 @@ def referral_notify(*, submission_id) -> int:
     )
     if submission is None:
         return 0
+    from accounts.models import User
+
     leader = submission.enrollment.offering.course.leader
+    # A course leader who has left cannot decide: the LEADS team is told instead.
+    people = [leader]
     if not leader.is_active:
-        return 0
-    body = render_to_string(
-        "evidence/email/referred.txt",
-        {
-            "person": leader,
-            "submission": submission,
-            "offering": submission.enrollment.offering,
-            "link": _url("evidence:decide", submission.pk),
-            "SITE_NAME": settings.SITE_NAME,
-        },
-    )
+        people = list(User.objects.filter(is_leads_admin=True, is_active=True))
     subject = f"Assessors disagree: {submission.assessment.title} ({submission.code})"
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [leader.email])
-    return emails_send_once([(f"evidence.referred:{submission.pk}", message)])
+    messages = []
+    for person in people:
+        body = render_to_string(
+            "evidence/email/referred.txt",
+            {
+                "person": person,
+                "submission": submission,
+                "offering": submission.enrollment.offering,
+                "link": _url("evidence:decide", submission.pk),
+                "SITE_NAME": settings.SITE_NAME,
+            },
+        )
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        messages.append((f"evidence.referred:{submission.pk}:user:{person.pk}", message))
+    return emails_send_once(messages)
 
 
 def assessor_digest_notify(*, now=None) -> int:

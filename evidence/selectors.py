@@ -93,7 +93,9 @@ def hand_in_closes(*, enrollment, assessment, rules, attempts) -> tuple[datetime
 def attempts(enrollment, assessment) -> list[EvidenceSubmission]:
     return list(
         EvidenceSubmission.objects.filter(enrollment=enrollment, assessment=assessment)
-        .prefetch_related("items", "judgements__criteria__criterion__outcome")
+        .prefetch_related(
+            "items", "judgements__assessor", "judgements__criteria__criterion__outcome"
+        )
         .order_by("attempt")
     )
 
@@ -120,15 +122,18 @@ def assessor_queue(*, user, offering, assessment_id=None, state=None):
         submissions = submissions.filter(assessment_id=assessment_id)
     if state:
         submissions = submissions.filter(state=state)
-    else:
-        submissions = submissions.filter(state__in=[SubmissionState.SUBMITTED,
-                                                    SubmissionState.IN_REVIEW])  # fmt: skip
+    else:  # waiting work; a withdrawn learner's is no longer judged
+        submissions = submissions.filter(
+            state__in=[SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW],
+            enrollment__withdrawn_at=None,
+        )
     return submissions.order_by("submitted_at", "attempt")
 
 
 def moderation_queue(*, user):
     """Submissions awaiting a second assessor that this person may moderate: of offerings they
-    may judge, never their own first judgements."""
+    may judge (as `may_record` answers: instructors, the course's leader, the LEADS team), never
+    their own first judgements."""
     awaiting = (
         EvidenceSubmission.objects.filter(moderation=Moderation.AWAITING)
         .exclude(judgements__stage="first", judgements__assessor=user)
@@ -137,7 +142,9 @@ def moderation_queue(*, user):
     )
     if user.is_leads_admin:
         return awaiting
-    return awaiting.filter(enrollment__offering__instructors=user)
+    return awaiting.filter(
+        Q(enrollment__offering__instructors=user) | Q(enrollment__offering__course__leader=user)
+    ).distinct()
 
 
 def referrals(*, user):

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from accounts.models import User
 from assessments.models import AssessmentRecord
 from assessments.services import RecordRefused, may_record, record_result
 from courses.models import Enrollment
@@ -26,6 +28,7 @@ from . import selectors
 from .file_kinds import FileKind, FileRefused, recognise
 from .models import (
     ALLOWED_TRANSITIONS,
+    OPEN_STATES,
     CriterionJudgement,
     EvidenceItem,
     EvidenceSubmission,
@@ -39,6 +42,7 @@ from .models import (
 from .notifications import judgement_announce, referral_announce
 
 MB = 1024 * 1024
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 class HandInRefused(Exception):
@@ -100,6 +104,10 @@ def extension_grant(*, enrollment, assessment, until, reason, acting_user) -> Ex
     offering = enrollment.offering
     if not may_record(user=acting_user, offering=offering):
         raise PermissionDenied("Only the offering's instructors and the LEADS team grant time.")
+    if assessment.course_id != offering.course_id:
+        raise HandInRefused(f"“{assessment.title}” is not an assessment of this course.")
+    if enrollment.is_withdrawn:
+        raise HandInRefused(f"{enrollment.learner} was withdrawn from this offering.")
     if not reason.strip():
         raise HandInRefused("Say why the extension is granted.")
     if until <= timezone.now():
@@ -192,6 +200,8 @@ def _hand_in(enrollment, assessment, acting_user, statement, files, links, saved
     )
     if acting_user is None or enrollment.learner_id != acting_user.pk:
         raise PermissionDenied("Only the learner hands in their own work.")
+    # The quota counts all the learner's files: hand-ins to two enrolments wait for each other.
+    User.objects.select_for_update().filter(pk=acting_user.pk).first()
     offering = enrollment.offering
     if enrollment.is_withdrawn:
         raise HandInRefused("You were withdrawn from this offering: nothing more is handed in.")
@@ -221,6 +231,13 @@ def _hand_in(enrollment, assessment, acting_user, statement, files, links, saved
             "more time."
         )
     links = [link for link in links if link.url.strip()]
+    for link in links:
+        try:
+            _WEB_ADDRESS(link.url.strip())
+        except ValidationError:
+            raise HandInRefused(
+                f"“{link.url.strip()[:100]}” is not a web address (http or https)."
+            ) from None
     statement = statement.strip()
     if not files and not links and not statement:
         raise HandInRefused("Hand in at least one file, link or written statement.")
@@ -250,7 +267,11 @@ def _hand_in(enrollment, assessment, acting_user, statement, files, links, saved
             submission=submission,
             position=position,
             kind=EvidenceItem.Kind.FILE,
-            title=(given.title.strip() or upload.name)[:200],
+            # Under anonymous marking the file's own name (often the learner's) is not its title.
+            title=(
+                given.title.strip()
+                or (f"File {position + 1}" if rules.anonymous_marking else upload.name)
+            )[:200],
             file_name=upload.name[-200:],
             file_kind=found.kind,
             content_type=found.content_type,
@@ -322,7 +343,9 @@ def _move(submission, to_state, now):
 def _check_revision(submission, revision):
     if revision is not None and revision != submission.revision:
         last = submission.judgements.select_related("assessor").last()
-        who = f"{last.assessor.full_name} " if last else "Someone "
+        # Never who, while a second assessor judges blind.
+        blind = submission.moderation == Moderation.AWAITING
+        who = f"{last.assessor.full_name} " if last and not blind else "Someone "
         raise JudgementRefused(
             f"{who}changed this submission while you were reading it "
             f"(it is now {submission.get_state_display().lower()}). Nothing you entered was "
@@ -342,6 +365,11 @@ def submission_start_review(*, submission, acting_user) -> EvidenceSubmission:
         submission.save(update_fields=["state", "state_changed_at", "revision"])
         submission.refresh_from_db(fields=["revision"])
     return submission
+
+
+def _not_own_work(submission, acting_user):
+    if submission.enrollment.learner_id == acting_user.pk:
+        raise PermissionDenied("Nobody judges their own work.")
 
 
 def _criteria_judged(submission, criteria):
@@ -397,8 +425,15 @@ def _sampled(result) -> bool:
 
 def _settle(submission, *, result, assessor, feedback, now):
     """Write the settled result: the learner's AssessmentRecord through the grid's service
-    (pass, or fail for "not yet"), and the submission's final state."""
+    (pass, or fail for "not yet") in the name of the person who settles it, and the
+    submission's final state."""
     final = SubmissionState.PASSED if result == Judgement.Result.PASS else SubmissionState.NOT_YET
+    if submission.enrollment.is_withdrawn:
+        # Said by the submission's code: under anonymous marking the assessor has no name.
+        raise JudgementRefused(
+            f"The learner of submission {submission.code} was withdrawn from this offering: no "
+            "result is recorded for them."
+        )
     try:
         record = record_result(
             enrollment=submission.enrollment,
@@ -408,8 +443,9 @@ def _settle(submission, *, result, assessor, feedback, now):
             else AssessmentRecord.Result.FAIL,
             acting_user=assessor,
             feedback=feedback,
-            evidence_text=f"Submission {submission.code}, attempt {submission.attempt}, "
-            f"handed in {_day(submission.submitted_at)}.",
+            # Not the anonymous code: the grid shows this beside the learner's name.
+            evidence_text=f"Judged from the learner's submission (attempt {submission.attempt}, "
+            f"handed in {_day(submission.submitted_at)}).",
             source=AssessmentRecord.Source.SUBMISSION,
         )
     except RecordRefused as exc:
@@ -435,6 +471,7 @@ def submission_judge(
     offering = submission.enrollment.offering
     if not may_record(user=acting_user, offering=offering):
         raise PermissionDenied("Only the offering's assessors judge its submissions.")
+    _not_own_work(submission, acting_user)
     _check_revision(submission, revision)
     if not submission.is_open or submission.moderation:
         raise JudgementRefused(
@@ -471,6 +508,7 @@ def submission_moderate(
     offering = submission.enrollment.offering
     if not may_record(user=acting_user, offering=offering):
         raise PermissionDenied("Only the offering's assessors and the LEADS team moderate.")
+    _not_own_work(submission, acting_user)
     _check_revision(submission, revision)
     if submission.moderation != Moderation.AWAITING:
         raise JudgementRefused("This submission is not waiting for moderation.")
@@ -484,7 +522,7 @@ def submission_moderate(
                     criteria=criteria, result=result, feedback=feedback, now=now)  # fmt: skip
     if second.result == first.result:
         submission.moderation = Moderation.AGREED
-        _settle(submission, result=first.result, assessor=first.assessor, feedback=first.feedback,
+        _settle(submission, result=first.result, assessor=acting_user, feedback=first.feedback,
                 now=now)  # fmt: skip
         summary = f"Second assessor agreed: {first.get_result_display().lower()}."
     else:
@@ -518,9 +556,14 @@ def submission_decide(*, submission, acting_user, result, reason, revision=None)
     course = submission.enrollment.offering.course
     if not (acting_user.is_leads_admin or course.leader_id == acting_user.pk):
         raise PermissionDenied("The course leader settles disagreements between assessors.")
+    _not_own_work(submission, acting_user)
     _check_revision(submission, revision)
     if submission.moderation != Moderation.REFERRED:
         raise JudgementRefused("This submission has no disagreement to settle.")
+    if submission.judgements.filter(assessor=acting_user).exists():
+        raise JudgementRefused(
+            "You judged this submission yourself: the LEADS team settles this disagreement."
+        )
     if result not in (Judgement.Result.PASS, Judgement.Result.NOT_YET):
         raise JudgementRefused("Settle it as a pass or as not yet demonstrated.")
     if not reason.strip():
@@ -535,7 +578,7 @@ def submission_decide(*, submission, acting_user, result, reason, revision=None)
     )  # fmt: skip
     submission.moderation = Moderation.RESOLVED
     feedback = first.feedback if result == first.result else reason.strip()
-    _settle(submission, result=result, assessor=first.assessor, feedback=feedback, now=now)
+    _settle(submission, result=result, assessor=acting_user, feedback=feedback, now=now)
     submission.revision = F("revision") + 1
     submission.save()
     submission.refresh_from_db(fields=["revision"])
@@ -590,6 +633,9 @@ def evidence_retention_sweep(*, now=None) -> int:
         kind=EvidenceItem.Kind.FILE,
         removed_at=None,
         submission__enrollment__offering__ends_on__lt=cutoff,
+    ).exclude(  # never while it is still being judged or moderated
+        Q(submission__state__in=list(OPEN_STATES))
+        | Q(submission__moderation__in=[Moderation.AWAITING, Moderation.REFERRED])
     )
     for item in due.iterator():
         if item.file:

@@ -236,7 +236,13 @@ def extension(request, pk):
 def judge(request, pk):
     submission = _submission_to_judge(request.user, pk)
     anonymous = _anonymous(submission)
-    if request.method == "GET" and submission.state == SubmissionState.SUBMITTED:
+    # The learner is told "in review" when one of the offering's assessors opens it, not when
+    # the LEADS team or the course leader looks in.
+    if (
+        request.method == "GET"
+        and submission.state == SubmissionState.SUBMITTED
+        and submission.enrollment.offering.instructors.filter(pk=request.user.pk).exists()
+    ):
         submission = services.submission_start_review(
             submission=submission, acting_user=request.user
         )
@@ -304,8 +310,9 @@ def _judged_message(submission) -> str:
 
 @login_required
 def moderation_queue(request):
-    if not (request.user.is_instructor or request.user.is_leads_admin):
-        raise PermissionDenied("Instructors and the LEADS team moderate.")
+    user = request.user
+    if not (user.is_instructor or user.is_course_leader or user.is_leads_admin):
+        raise PermissionDenied("Instructors, course leaders and the LEADS team moderate.")
     submissions = list(selectors.moderation_queue(user=request.user))
     return render(request, "evidence/assessor/moderation_queue.html", {"submissions": submissions})
 

@@ -7,6 +7,7 @@ with the service's own words and changes nothing.
 """
 
 import re
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -246,13 +247,13 @@ def item_share(request, pk):
 # --- Files ------------------------------------------------------------------------------------
 
 
-def _attachment(item, *, private):
+def _attachment(item, *, private, name=None):
     """The item's file as a download that no browser renders in our origin; 410 if it is gone."""
     try:
         handle = item.file.storage.open(item.file.name, "rb")
     except OSError:
         return None
-    name = _CONTROL.sub("", item.file_name).strip() or "evidence"
+    name = name or _CONTROL.sub("", item.file_name).strip() or "evidence"
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -288,7 +289,19 @@ def item_file(request, pk):
         raise Http404("No such file.")
     if item.removed_at or not item.file:
         return _gone(request, REMOVED)
-    return _attachment(item, private=True) or _gone(request, REMOVED)
+    name = None
+    submission = item.submission
+    if submission.enrollment.learner_id != request.user.pk and _marked_anonymously(submission):
+        # The learner's own file name often carries their name: assessors get the code.
+        name = f"{submission.code}-{item.position + 1}{PurePath(item.file_name).suffix.lower()}"
+    return _attachment(item, private=True, name=name) or _gone(request, REMOVED)
+
+
+def _marked_anonymously(submission) -> bool:
+    offering = submission.enrollment.offering
+    return selectors.hand_in_rules(offering, [submission.assessment])[
+        submission.assessment_id
+    ].anonymous_marking
 
 
 def public_item(request, pk):
@@ -305,16 +318,18 @@ def public_item(request, pk):
     ).first()
     if assertion is None:
         raise Http404("No such item.")
-    if not item.public:
-        # Named in the badge, then withdrawn: say so. Never shared: it does not exist here.
-        own = reverse("evidence:public_item", args=[item.pk])
-        named = any(
-            isinstance(entry, dict) and str(entry.get("id", "")).endswith(own)
-            for entry in (assertion.evidence or [])
-        )
-        if named:
-            return _gone(request, "The learner no longer shares this item.")
+    # Public only as the badge says: an item the badge does not link (kept private at issue, or
+    # shared only afterwards) does not exist here; one it links but the learner has withdrawn
+    # is gone.
+    own = reverse("evidence:public_item", args=[item.pk])
+    named = any(
+        isinstance(entry, dict) and str(entry.get("id", "")).endswith(own)
+        for entry in (assertion.evidence or [])
+    )
+    if not named:
         raise Http404("No such item.")
+    if not item.public:
+        return _gone(request, "The learner no longer shares this item.")
     if item.removed_at or not item.file:
         return _gone(request, REMOVED)
     return _attachment(item, private=False) or _gone(request, REMOVED)

@@ -100,12 +100,14 @@ def test_a_withdrawn_learner_gets_no_results(cohort):
     assert not recorded()
 
 
-@pytest.mark.parametrize("who", ["another instructor", "course leader", "learner", "unit token"])
+@pytest.mark.parametrize(
+    "who", ["another instructor", "another course's leader", "learner", "unit token"]
+)
 def test_the_service_checks_who_may_record(cohort, who):
     instructor, plan, offering, enrollment = cohort
     person = {
         "another instructor": lambda: UserFactory(is_instructor=True),
-        "course leader": lambda: offering.course.leader,
+        "another course's leader": lambda: UserFactory(is_course_leader=True),
         "learner": lambda: enrollment.learner,
         # A VLE account of another unit: its token's scope does not reach this course.
         "unit token": lambda: vle_token_create(email="vle@other.example", unit=_other_unit())[0],

@@ -83,7 +83,7 @@ LEADER_EDITS_DRAFT = only(
 # Pages of one course or submission: its leader, its unit's dean and the LEADS team.
 COURSE_READERS = only("course_leader", "dean", "leads_admin", other_dean=404)
 OFFERING_RUNNERS = only("instructor", "course_leader", "leads_admin", others=404)
-RECORDERS = only("instructor", "leads_admin")
+RECORDERS = only("instructor", "course_leader", "leads_admin")
 
 PATTERNS = {
     # --- The centre as a whole (config/urls.py) ------------------------------------------------
@@ -185,11 +185,13 @@ PATTERNS = {
     # A submission is not revealed to anyone who may not judge it (its learner sees it on
     # their own pages).
     "evidence:judge": Entry(
-        only("instructor", "leads_admin", others=404), {"pk": "evidence_submission.pk"}
+        only("instructor", "course_leader", "leads_admin", others=404),
+        {"pk": "evidence_submission.pk"},
     ),
     "evidence:moderation_queue": Entry(RECORDERS),
     "evidence:moderate": Entry(
-        only("instructor", "leads_admin", others=404), {"pk": "evidence_submission.pk"}
+        only("instructor", "course_leader", "leads_admin", others=404),
+        {"pk": "evidence_submission.pk"},
     ),
     "evidence:referrals": Entry(only("course_leader", "leads_admin")),
     "evidence:decide": Entry(

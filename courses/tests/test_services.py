@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -11,6 +13,7 @@ from courses.services import (
     enrollment_create,
     enrollment_mark_complete,
     enrollments_confirm_completion,
+    offering_create,
 )
 from courses.signals import enrollments_completed
 
@@ -131,3 +134,22 @@ def test_a_course_with_an_on_campus_workshop_is_not_online():
         course=course, title="Workshop", is_in_person=True, place="Karachi", timing="Week 2"
     )
     assert course.participation_form == "Blended (online and on-site)"
+
+
+def test_a_withdrawn_or_completed_learner_cannot_apply_for_prior_learning_again():
+    from courses.models import OfferingKind
+    from courses.services import enrollment_withdraw, prior_learning_apply
+
+    course = published_course()
+    today = date.today()
+    window = offering_create(
+        course=course, acting_user=leads_admin(), kind=OfferingKind.PRIOR_LEARNING,
+        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=90),
+    )  # fmt: skip
+    person = UserFactory()
+    enrollment = prior_learning_apply(offering=window, learner=person)
+    enrollment_withdraw(enrollment=enrollment, acting_user=leads_admin(), reason="Plagiarism.")
+    with pytest.raises(EnrollmentRefused, match="withdrawn from this course"):
+        prior_learning_apply(offering=window, learner=person)
+    enrollment.refresh_from_db()
+    assert enrollment.is_withdrawn

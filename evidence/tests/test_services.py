@@ -235,7 +235,7 @@ def test_a_sampled_pass_waits_for_a_second_assessor_who_agrees(sample_all):
                         result="pass")  # fmt: skip
     submission.refresh_from_db()
     assert submission.moderation == Moderation.AGREED and submission.state == "passed"
-    assert submission.record.assessor == first
+    assert submission.record.assessor == second  # who settled it, by agreeing
     assert AuditEntry.objects.filter(action="evidence.moderated").exists()
 
 
@@ -282,10 +282,17 @@ def test_a_link_is_evidence_too_and_nothing_at_all_is_refused(no_sample):
 
 
 def test_retention_removes_old_files_and_keeps_their_fingerprints(no_sample, settings):
-    offering, *_ = offering_with_assessors()
+    offering, first, _ = offering_with_assessors()
     submission = handed_in(enrolled(offering))
     item = submission.items.get()
     name = item.file.name
+    settings.EVIDENCE_RETENTION_DAYS = 0
+    later = timezone.now() + timedelta(days=40)
+    # Never while it is still being judged, however old.
+    assert evidence_retention_sweep(now=later) == 0
+    submission_judge(submission=submission, acting_user=first, criteria=all_met(submission),
+                     result="pass")  # fmt: skip
+    settings.EVIDENCE_RETENTION_DAYS = 730
     assert evidence_retention_sweep() == 0
     settings.EVIDENCE_RETENTION_DAYS = 0
     later = timezone.now() + timedelta(days=40)
@@ -315,3 +322,104 @@ def test_each_assessor_hears_once_a_day_what_waits_for_them(sample_all):
     assert f"/teach/offerings/{offering.pk}/evidence/" in to_first.body
     assert assessor_digest_notify() == 0  # once a day
     assert assessor_digest_notify(now=timezone.now() + timedelta(days=3)) == 1  # the sample
+
+
+# --- Rules that hold whoever asks ----------------------------------------------------------------
+
+
+def test_nobody_judges_their_own_work_and_a_leader_who_judged_does_not_decide(sample_all):
+    offering, first, second = offering_with_assessors()
+    leader = offering.course.leader
+    admin = UserFactory(is_leads_admin=True)
+    own = handed_in(enrolled(offering))
+    own.enrollment.learner = admin
+    own.enrollment.save(update_fields=["learner"])  # a LEADS admin who handed in work
+    with pytest.raises(PermissionDenied, match="own work"):
+        submission_judge(submission=own, acting_user=admin, criteria=all_met(own), result="pass")
+    offering.instructors.add(leader)
+    work = handed_in(enrolled(offering))
+    submission_judge(submission=work, acting_user=leader, criteria=all_met(work), result="pass")
+    submission_moderate(submission=work, acting_user=second, result="not_yet",
+                        criteria=all_met(work, met=False))  # fmt: skip
+    with pytest.raises(JudgementRefused, match="the LEADS team settles"):
+        submission_decide(submission=work, acting_user=leader, result="pass", reason="Mine.")
+    submission_decide(submission=work, acting_user=admin, result="pass", reason="Plans meet it.")
+    work.refresh_from_db()
+    assert work.record.assessor == admin and work.state == "passed"
+
+
+def test_moderation_settles_even_when_the_first_assessor_has_left_the_offering(sample_all):
+    offering, first, second = offering_with_assessors()
+    work = handed_in(enrolled(offering))
+    submission_judge(submission=work, acting_user=first, criteria=all_met(work), result="pass")
+    offering.instructors.remove(first)
+    submission_moderate(submission=work, acting_user=second, criteria=all_met(work),
+                        result="pass")  # fmt: skip
+    work.refresh_from_db()
+    assert work.state == "passed" and work.record.assessor == second
+
+
+def test_a_withdrawn_learners_work_is_refused_by_its_code_and_leaves_the_queue(no_sample):
+    from courses.services import enrollment_withdraw
+    from courses.tests.factories import leads_admin
+    from evidence.selectors import assessor_queue
+
+    offering, first, _ = offering_with_assessors()
+    enrollment = enrolled(offering, full_name="Zainab Qureshi")
+    work = handed_in(enrollment)
+    enrollment_withdraw(enrollment=enrollment, acting_user=leads_admin(), reason="Left.")
+    with pytest.raises(JudgementRefused) as refused:
+        submission_judge(submission=work, acting_user=first, criteria=all_met(work),
+                         result="pass")  # fmt: skip
+    assert work.code in str(refused.value) and "Zainab" not in str(refused.value)
+    assert not assessor_queue(user=first, offering=offering).exists()
+
+
+def test_under_anonymous_marking_a_file_is_titled_by_its_place_not_its_name():
+    offering, first, _ = offering_with_assessors()
+    assessment = offering.course.assessments.get()
+    hand_in_rules_set(
+        offering=offering, assessment=assessment, acting_user=first,
+        due_at=timezone.now() + timedelta(days=3), max_file_mb=20, file_kinds=["image"],
+        anonymous_marking=True,
+    )  # fmt: skip
+    work = handed_in(enrolled(offering), files=[HandInFile(upload=png(name="Zainab_plan.png"))])
+    item = work.items.get()
+    assert item.title == "File 1" and item.file_name == "Zainab_plan.png"
+
+
+def test_a_link_that_is_not_a_web_address_is_refused_by_the_service_itself():
+    offering, *_ = offering_with_assessors()
+    enrollment = enrolled(offering)
+    with pytest.raises(HandInRefused, match="not a web address"):
+        submission_hand_in(
+            enrollment=enrollment, assessment=offering.course.assessments.get(),
+            acting_user=enrollment.learner, links=[HandInLink(url="javascript:alert(1)")],
+        )  # fmt: skip
+    assert not EvidenceSubmission.objects.exists()
+
+
+def test_a_referral_reaches_the_leads_team_when_the_course_leader_has_left(
+    sample_all, django_capture_on_commit_callbacks
+):
+    offering, first, second = offering_with_assessors()
+    leader = offering.course.leader
+    leader.is_active = False
+    leader.save(update_fields=["is_active"])
+    team = UserFactory(is_leads_admin=True)
+    work = handed_in(enrolled(offering))
+    submission_judge(submission=work, acting_user=first, criteria=all_met(work), result="pass")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_moderate(submission=work, acting_user=second, result="not_yet",
+                            criteria=all_met(work, met=False))  # fmt: skip
+    told = [m.to for m in mail.outbox if m.subject.startswith("Assessors disagree")]
+    assert [team.email] in told and [leader.email] not in told
+
+
+def test_an_extension_is_only_for_an_enrolled_learner_and_an_assessment_of_the_course():
+    offering, first, _ = offering_with_assessors()
+    other, *_ = offering_with_assessors()
+    with pytest.raises(HandInRefused, match="not an assessment of this course"):
+        extension_grant(enrollment=enrolled(offering), assessment=other.course.assessments.get(),
+                        until=timezone.now() + timedelta(days=2), reason="Ill",
+                        acting_user=first)  # fmt: skip

@@ -164,11 +164,34 @@ def test_anonymous_marking_hides_the_learners_name_on_the_queue_and_judge_pages(
     # The deadline shown comes back unchanged.
     assert re.search(r'name="due_at" value="([^"]+)"', client.get(rules_url).text).group(1) == due
 
-    submission = handed_in(enrolled(offering, full_name="Zainab Qureshi"))
+    from evidence.services import HandInFile
+
+    from .factories import png
+
+    submission = handed_in(
+        enrolled(offering, full_name="Zainab Qureshi"),
+        files=[HandInFile(upload=png(name="Zainab_Qureshi_plan.png"))],
+    )
     queue = client.get(reverse("evidence:queue", args=[offering.pk]))
     assert "Zainab Qureshi" not in queue.text and submission.code in queue.text
     page = client.get(judge_url(submission))
-    assert "Zainab Qureshi" not in page.text and submission.code in page.text
+    assert "Zainab" not in page.text and submission.code in page.text
+    # Nor in the download's name: the assessor gets the code.
+    item = submission.items.get()
+    download = client.get(reverse("evidence:item_file", args=[item.pk]))
+    assert "Zainab" not in download["Content-Disposition"]
+    assert f"{submission.code}-1.png" in download["Content-Disposition"]
+
+
+def test_the_leads_team_looking_in_does_not_tell_the_learner_it_is_in_review(client):
+    offering, first, _ = offering_with_assessors()
+    submission = handed_in(enrolled(offering))
+    client.force_login(leads_admin())
+    assert client.get(judge_url(submission)).status_code == 200
+    assert fresh(submission).state == "submitted"
+    client.force_login(first)
+    client.get(judge_url(submission))
+    assert fresh(submission).state == "in_review"
 
 
 def test_moderation_is_blind_until_the_moderator_has_judged(client, sample_all):

@@ -249,6 +249,13 @@ def test_a_public_item_opens_only_once_the_badge_is_issued_and_while_it_is_share
     gone = anyone.get(url)
     assert gone.status_code == 410
     assert "The learner no longer shares this item" in gone.content.decode()
+    # Shared only after issue: the badge does not link it, so neither does the site.
+    signed_in(enrollment.learner).post(
+        reverse("evidence:item_share", args=[private.pk]), {"public": "1"}
+    )
+    private.refresh_from_db()
+    assert private.public
+    assert anyone.get(reverse("evidence:public_item", args=[private.pk])).status_code == 404
 
 
 def _prior_learning_window(offering, *, starts_on, ends_on):
