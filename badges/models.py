@@ -473,3 +473,34 @@ class StatusListAllocation(models.Model):
 
     def __str__(self):
         return f"{self.status_list_id}: {self.allocated}/{self.size} entries handed out"
+
+
+class WalletOffer(models.Model):
+    """A badge offered to the learner's wallet over OpenID4VCI (openid4vci.py, wallet.py): a
+    pre-authorized code that works once, for minutes, with a transaction code the learner reads
+    off their badge page; the access token it buys; and the holder-bound copy the wallet
+    received. Codes and tokens are kept as SHA-256 hashes only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assertion = models.ForeignKey(Assertion, on_delete=models.PROTECT, related_name="wallet_offers")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    code_hash = models.CharField(max_length=64, unique=True)
+    tx_code_hash = models.CharField(max_length=64)
+    failed_tx_codes = models.PositiveSmallIntegerField(default=0)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    configuration_id = models.CharField(max_length=60, blank=True)
+    holder = models.CharField("the wallet's DID", max_length=600, blank=True)
+    credential = models.TextField("the holder-bound credential sent", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Wallet offer of {self.assertion_id} ({self.created_at:%Y-%m-%d %H:%M})"

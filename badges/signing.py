@@ -112,6 +112,9 @@ def _check_jwt(token: str, signer: Signer, document: Mapping) -> None:
     }
     if "validUntil" in document:
         expected["exp"] = int(datetime.fromisoformat(document["validUntil"]).timestamp())
+    subject = document.get("credentialSubject")
+    if isinstance(subject, Mapping) and subject.get("id"):  # a copy bound to a wallet's DID
+        expected["sub"] = subject["id"]
     credential = {k: v for k, v in claims.items() if k not in vc_jwt.REGISTERED_CLAIMS}
     registered = {k: v for k, v in claims.items() if k in vc_jwt.REGISTERED_CLAIMS}
     if credential != json.loads(json.dumps(document)) or registered != expected:

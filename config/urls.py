@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("evidence.urls")),
     path("", include("badges.urls")),
+    path("", include("badges.urls_wallet")),
     *auth_urlpatterns,
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

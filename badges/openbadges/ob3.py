@@ -204,6 +204,9 @@ class CredentialData:
     # §B.1.3 AchievementSubject ``narrative``: how the achievement was earned, in words (an
     # award by decision of the centre, with its reason; which outcomes were not demonstrated).
     subject_narrative: str | None = None
+    # §B.1.3 AchievementSubject ``id``: the holder's DID, in a copy bound to a wallet
+    # (OpenID4VCI); the hosted credential has none (the learner has no DID).
+    subject_id: str | None = None
 
 
 # --- Composition ------------------------------------------------------------------------------
@@ -354,6 +357,7 @@ def open_badge_credential(data: CredentialData) -> dict:
     """
     subject = _compact(
         {
+            "id": data.subject_id,
             "type": ["AchievementSubject"],
             "identifier": [identity_json(data.recipient)],
             "achievement": achievement_json(data.achievement),

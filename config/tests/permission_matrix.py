@@ -217,6 +217,14 @@ PATTERNS = {
     "badges:eu_context_ob3": Entry(PUBLIC),
     # The public verifier: anyone may check a badge (GET shows the form).
     "badges:verify": Entry(PUBLIC),
+    # --- OpenID4VCI (badges/urls_wallet.py): metadata for anyone, endpoints for wallets (POST),
+    # and the learner's own offer page.
+    "wallet:issuer_metadata": Entry(PUBLIC),
+    "wallet:authorization_server_metadata": Entry(PUBLIC),
+    "wallet:token": Entry(POST_ONLY),
+    "wallet:nonce": Entry(POST_ONLY),
+    "wallet:credential": Entry(POST_ONLY),
+    "wallet:add_to_wallet": Entry(only("learner", others=404), {"pk": "assertion.pk"}),
     "badges:backpack": Entry(SIGNED_IN),
     "badges:set_visibility": Entry(POST_ONLY_SIGNED_IN, {"pk": "assertion.pk"}),
     # The profile of the learner who hid a badge: the leak check looks for it there too.
