@@ -153,6 +153,9 @@ class Signer:
             created=created,
             canonicalizer=memo,
         )
+        # A proof set of one (VC Data Integrity §2.1): 1EdTech's AchievementCredential schema
+        # types ``proof`` as an array, and every verifier reads a set.
+        signed = {**signed, "proof": [signed["proof"]]}
         text = json.dumps(signed, ensure_ascii=False, separators=JSON_SEPARATORS)
         # Verify what will be stored and served, read back as a verifier will read it: every
         # check of the proof, the published key and the signature runs on the stored text.

@@ -99,10 +99,10 @@ def test_the_credential_is_an_ob3_open_badge_credential(issued):
         "%Y-%m-%dT%H:%M:%SZ"
     )
     assert credential["validUntil"].startswith(f"{issued.expires_on.astimezone(UTC):%Y-%m-%d}")
-    assert credential["proof"]["type"] == "DataIntegrityProof"
-    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert credential["proof"]["proofPurpose"] == "assertionMethod"
-    assert credential["proof"]["verificationMethod"] == (
+    assert credential["proof"][0]["type"] == "DataIntegrityProof"
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["proof"][0]["proofPurpose"] == "assertionMethod"
+    assert credential["proof"][0]["verificationMethod"] == (
         f"{issuer_id}#{issued.signing_key.fragment}"
     )
 
@@ -259,12 +259,12 @@ def test_a_changed_credential_fails_its_signature(issued, change):
 def test_a_changed_proof_value_is_rejected(issued):
     credential = credential_of(issued)
     signature = bytearray(
-        multikey.base58btc_decode(credential["proof"]["proofValue"], max_length=89)
+        multikey.base58btc_decode(credential["proof"][0]["proofValue"], max_length=89)
     )
     signature[10] ^= 0x01
-    credential["proof"]["proofValue"] = multikey.base58btc_encode(bytes(signature))
+    credential["proof"][0]["proofValue"] = multikey.base58btc_encode(bytes(signature))
     assert failed(credential) == NOT_OURS | {"Proof": "PROOF_VERIFICATION_ERROR"}
-    credential["proof"]["proofValue"] = "not-multibase"
+    credential["proof"][0]["proofValue"] = "not-multibase"
     assert failed(credential) == NOT_OURS | {"Proof": "MALFORMED_PROOF_ERROR"}
 
 
@@ -292,7 +292,7 @@ def test_a_credential_signed_with_a_key_the_issuer_did_not_publish_is_rejected(i
     forged = eddsa_rdfc_2022.add_proof(
         unsigned(credential),
         private_key=Ed25519PrivateKey.generate(),
-        verification_method=credential["proof"]["verificationMethod"],
+        verification_method=credential["proof"][0]["verificationMethod"],
         canonicalizer=signing.canonicalizer(),
     )
     assert failed(forged) == NOT_OURS | {"Proof": "PROOF_VERIFICATION_ERROR"}
