@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_wallet
+from . import views_lcw, views_wallet
 
 app_name = "wallet"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("oid4vci/nonce", views_wallet.nonce, name="nonce"),
     path("oid4vci/credential", views_wallet.credential, name="credential"),
     path("learn/badges/<uuid:pk>/wallet/", views_wallet.add_to_wallet, name="add_to_wallet"),
+    # The Learner Credential Wallet's exchange (views_lcw.py): the learner's deep link, and the
+    # endpoint the wallet posts its DIDAuth to.
+    path("learn/badges/<uuid:pk>/wallet/lcw/", views_lcw.lcw_offer, name="lcw_offer"),
+    path("lcw/exchanges/<str:exchange_id>/", views_lcw.exchange, name="lcw_exchange"),
 ]

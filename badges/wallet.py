@@ -33,6 +33,20 @@ class OfferRefused(Exception):
     """A badge that cannot go to a wallet; the message says why."""
 
 
+def refuse_unless_offerable(assertion, acting_user) -> None:
+    """The one answer to "may this badge go to a wallet?", for every wallet protocol
+    (OpenID4VCI here, the Learner Credential Wallet's exchange in lcw.py): only its earner's,
+    never revoked or expired, and only once it has an Open Badges 3.0 credential."""
+    if assertion.recipient_id != getattr(acting_user, "pk", None):
+        raise PermissionDenied("Only the badge's earner adds it to a wallet.")
+    if assertion.revoked_at:
+        raise OfferRefused("This badge was revoked: it cannot be added to a wallet.")
+    if assertion.expires_on and assertion.expires_on <= timezone.now():
+        raise OfferRefused("This badge has expired: a wallet would hold a credential not valid.")
+    if not assertion.credential_json:
+        raise OfferRefused("This badge has no Open Badges 3.0 credential yet.")
+
+
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
@@ -43,14 +57,7 @@ def wallet_offer_create(*, assertion, acting_user) -> tuple[WalletOffer, str, st
     code and the transaction code are shown once and kept only as hashes; the offer works once,
     for OFFER_MINUTES."""
     assertion = Assertion.objects.select_for_update().get(pk=assertion.pk)
-    if assertion.recipient_id != getattr(acting_user, "pk", None):
-        raise PermissionDenied("Only the badge's earner adds it to a wallet.")
-    if assertion.revoked_at:
-        raise OfferRefused("This badge was revoked: it cannot be added to a wallet.")
-    if assertion.expires_on and assertion.expires_on <= timezone.now():
-        raise OfferRefused("This badge has expired: a wallet would hold a credential not valid.")
-    if not assertion.credential_json:
-        raise OfferRefused("This badge has no Open Badges 3.0 credential yet.")
+    refuse_unless_offerable(assertion, acting_user)
     code = secrets.token_urlsafe(32)
     tx_code = f"{secrets.randbelow(10**TX_CODE_LENGTH):0{TX_CODE_LENGTH}d}"
     offer = WalletOffer.objects.create(
@@ -154,7 +161,7 @@ def credential_issue(*, access_token, configuration_id, proof) -> tuple[str, obj
     assertion = offer.assertion
     if assertion.revoked_at:
         raise Oid4vciError("credential_request_denied", "The badge was revoked.")
-    text, token = _holder_bound(assertion, holder.did)
+    text, token = holder_bound_credential(assertion, holder.did)
     offer.issued_at = now
     offer.holder = holder.did[:600]
     offer.configuration_id = configuration_id
@@ -165,7 +172,7 @@ def credential_issue(*, access_token, configuration_id, proof) -> tuple[str, obj
     return "ldp_vc", json.loads(text)
 
 
-def _holder_bound(assertion, holder_did) -> tuple[str, str]:
+def holder_bound_credential(assertion, holder_did) -> tuple[str, str]:
     """The badge's credential from its frozen record with the same status entry, bound to the
     holder, signed and verified before it leaves (signing.Signer)."""
     entry = ob3.StatusEntryData(

@@ -23,6 +23,7 @@ packages=(
   "@digitalbazaar/multikey-context@2.0.1"
   "did-context@3.1.1"
   "@digitalbazaar/vc-bitstring-status-list-context@1.1.0"
+  "ed25519-signature-2020-context@1.1.0"
 )
 
 work="$(mktemp -d)"
@@ -77,6 +78,9 @@ const TABLE = [
   ['https://www.w3.org/ns/credentials/status/v1',
     '@digitalbazaar/vc-bitstring-status-list-context',
     'contexts/vc-bitstring-status-list-v1.jsonld', 'vc-bitstring-status-list-v1.jsonld'],
+  // The Ed25519Signature2020 suite: what the Learner Credential Wallet signs a DIDAuth with.
+  ['https://w3id.org/security/suites/ed25519-2020/v1', 'ed25519-signature-2020-context',
+    'contexts/ed25519-signature-2020-v1.jsonld', 'ed25519-signature-2020-v1.jsonld'],
 ];
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
