@@ -161,7 +161,7 @@ def my_enrollment(request, pk):
     enrollment = get_object_or_404(
         Enrollment.objects.select_related(
             "offering__course__unit", "offering__course__leader"
-        ).annotate(badge_revoked_at=F("assertion__revoked_at")),
+        ).annotate(badge_id=F("assertion__pk"), badge_revoked_at=F("assertion__revoked_at")),
         pk=pk,
     )
     if enrollment.learner_id != request.user.pk:

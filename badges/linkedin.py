@@ -43,12 +43,13 @@ def add_to_profile_url(
 
 def add_to_profile_url_for(assertion, *, verification_url: str) -> str:
     """The link for one issued badge: its verification page is the credential URL, so whoever
-    follows it from LinkedIn sees the badge's status as it is now."""
+    follows it from LinkedIn sees the badge's status as it is now. With LINKEDIN_ORGANIZATION_ID
+    set the certification is tied to the centre's LinkedIn page (and shows its logo)."""
     version = assertion.badge_version  # the badge as issued
     return add_to_profile_url(
         name=version.name,
         organization_name=version.issuer_name,
-        organization_id=getattr(settings, "LINKEDIN_ORGANIZATION_ID", None),
+        organization_id=settings.LINKEDIN_ORGANIZATION_ID,
         issued_on=assertion.issued_on,
         expires_on=assertion.expires_on,
         cert_url=verification_url,

@@ -504,3 +504,87 @@ class WalletOffer(models.Model):
 
     def __str__(self):
         return f"Wallet offer of {self.assertion_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportedBadge(models.Model):
+    """A badge from another issuer kept in a learner's backpack (OB 3.0 §Host certification:
+    import, verify, display, export). What was received is kept as it came, bytes for a baked
+    image and text for JSON or a JWT, so the export is the very file; beside it, what this
+    centre's one verifier (verification.py) said of it at its last check. Written only through
+    imports.py."""
+
+    class Kind(models.TextChoices):
+        PNG = "png", "Baked PNG image"
+        SVG = "svg", "Baked SVG image"
+        JSON = "json", "JSON credential or assertion"
+        JWT = "jwt", "VC-JWT"
+
+    # The verifier's verdicts (verification.Report.verdict): a recheck may find any of them.
+    class Verdict(models.TextChoices):
+        VALID = "valid", "Valid"
+        EXPIRED = "expired", "Expired"
+        UNVERIFIABLE = "unverifiable", "Cannot be checked offline"
+        NOT_YET_VALID = "not_yet_valid", "Not valid yet"
+        REVOKED = "revoked", "Revoked"
+        INVALID = "invalid", "Not valid"
+
+    MAX_BYTES = 2 * 1024 * 1024  # verification.MAX_INPUT_BYTES: nothing larger is ever verified
+    IMAGE_KINDS = (Kind.PNG, Kind.SVG)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imported_badges"
+    )
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    filename = models.CharField("the name it was received under", max_length=200)
+    content = models.BinaryField("a baked image, as received", null=True, blank=True)
+    text = models.TextField("JSON or a JWT, as received", blank=True)
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField("the badge's name, as it claims", max_length=300, blank=True)
+    image = models.TextField("its image as a data: URI, or empty", blank=True)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    summary = models.TextField(blank=True)
+    format = models.CharField(max_length=100)
+    issuer_identifier = models.CharField(max_length=600, blank=True)
+    issuer_name = models.CharField("the issuer's name, as it claims", max_length=300, blank=True)
+    checks = models.JSONField(default=list)
+    checked_at = models.DateTimeField()
+    hidden_from_profile = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            # The same file imported twice is the same badge, whatever the race.
+            models.UniqueConstraint(fields=["owner", "sha256"], name="imported_badge_once"),
+            # Images are kept as bytes and documents as text, never both, never neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["png", "svg"], content__isnull=False, text="")
+                    | (Q(kind__in=["json", "jwt"], content__isnull=True) & ~Q(text=""))
+                ),
+                name="imported_badge_kept_as_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name or self.filename} (imported by {self.owner_id})"
+
+    # The colours of the centre's own badge states (site.css), by what each verdict means.
+    STATE_STYLE = {
+        "valid": "valid",
+        "expired": "expired",
+        "not_yet_valid": "expired",
+        "unverifiable": "hidden",
+        "revoked": "revoked",
+        "invalid": "revoked",
+    }
+
+    @property
+    def state_style(self) -> str:
+        return self.STATE_STYLE.get(self.verdict, "hidden")
+
+    @property
+    def data(self) -> bytes:
+        """The file exactly as it was received."""
+        return bytes(self.content) if self.kind in self.IMAGE_KINDS else self.text.encode()

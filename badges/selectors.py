@@ -88,9 +88,12 @@ class Status:
 @dataclass(frozen=True)
 class Links:
     verification: str  # absolute: the share link, the QR code and LinkedIn's credential URL
-    json: str
-    image: str
+    json: str  # the hosted OB 2.0 assertion
+    image: str  # the badge image with the OB 2.0 assertion baked in
     image_download: str
+    credential: str  # the signed OB 3.0 credential (404 for a badge not signed yet)
+    credential_jwt: str  # the same credential as a VC-JWT
+    credential_image: str  # the badge image with the OB 3.0 credential baked in
     certificate: str
     badge_class: str
     badge_image: str
@@ -119,11 +122,15 @@ def assertion_links(assertion) -> Links:
     pk = str(assertion.pk)
     version = assertion.badge_version
     image = reverse("badges:assertion_image", args=[pk])
+    credential = reverse("badges:credential", args=[pk])
     return Links(
         verification=documents.absolute("badges:assertion", pk),
         json=reverse("badges:assertion", kwargs={"pk": pk, "suffix": ".json"}),
         image=image,
         image_download=f"{image}?download=1",
+        credential=credential,
+        credential_jwt=f"{credential}?format=jwt",
+        credential_image=reverse("badges:credential_image", args=[pk]),
         certificate=reverse("badges:certificate", args=[pk]),
         badge_class=reverse("badges:badge_class", args=[str(version.pk)]),
         badge_image=reverse("badges:badge_class_image", args=[str(version.pk)]),

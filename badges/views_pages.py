@@ -6,6 +6,8 @@ in. views_public decides between JSON and HTML and hands the object it loaded to
 functions here, so a verification page costs that one query and nothing more.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from . import certificate as certificates
-from . import linkedin, selectors
+from . import imports, linkedin, selectors
 from .qr import qr_data_uris
 from .services import assertion_set_hidden
 
@@ -85,6 +89,109 @@ def certificate(request, pk):
     return response
 
 
+@dataclass(frozen=True)
+class Download:
+    """One file of a badge offered in the backpack, named by what it is and its format."""
+
+    label: str  # what it is: "Assertion", "Signed credential", …
+    format: str  # the format and extension, as a person reads them: "JSON, .json"
+    url: str
+    filename: str  # the <a download> name: <badge-slug>-ob2.json, <badge-slug>-ob3.jwt, …
+    media_type: str
+
+
+@dataclass(frozen=True)
+class DownloadGroup:
+    heading: str
+    downloads: list  # of Download; empty when `unavailable` says why
+    unavailable: str = ""
+
+
+OB3_NOT_SIGNED = (
+    "The Open Badges 3.0 files are not available for this badge: it was issued before the "
+    "centre began signing Open Badges 3.0 credentials and has not been signed since. Its Open "
+    "Badges 2.0 files above work as before; ask the centre to sign it if you need them."
+)
+
+
+def file_stem(view) -> str:
+    """The start of a badge's download names, from its name (<badge-slug>-ob3.json)."""
+    return slugify(view.badge.name)[:60] or "badge"
+
+
+def _image_kind(version) -> str:
+    """png or svg: stored badge images are named by what they are (image_checks.as_file)."""
+    return "svg" if version.image.name.lower().endswith(".svg") else "png"
+
+
+def backpack_downloads(view) -> list[DownloadGroup]:
+    """A badge's files, grouped by the Open Badges version that reads them (OB 2.0 §Baking,
+    OB 3.0 §5.3 Baking and §8.2 VC-JWT). A revoked badge has none: its hosted assertion answers
+    410 Gone (OB 2.0 §Revoking Hosted Assertions), so its files would be broken links."""
+    if view.status.code == "revoked":
+        return []
+    links, kind, stem = view.links, _image_kind(view.badge), file_stem(view)
+    image_type = "image/svg+xml" if kind == "svg" else "image/png"
+    image_format = f"{kind.upper()}, .{kind}"
+    ob2 = DownloadGroup(
+        "Open Badges 2.0 (most backpacks and LinkedIn)",
+        [
+            Download(
+                "Badge image with the assertion baked in",
+                image_format,
+                links.image,
+                f"{stem}-ob2.{kind}",
+                image_type,
+            ),
+            Download(
+                "Assertion", "JSON, .json", links.json, f"{stem}-ob2.json", "application/json"
+            ),
+        ],
+    )
+    ob3_heading = "Open Badges 3.0 (verifiable credential: wallets)"
+    if not view.assertion.credential_json:
+        return [ob2, DownloadGroup(ob3_heading, [], unavailable=OB3_NOT_SIGNED)]
+    ob3 = DownloadGroup(
+        ob3_heading,
+        [
+            Download(
+                "Signed credential",
+                "JSON-LD, .json",
+                links.credential,
+                f"{stem}-ob3.json",
+                "application/vc+ld+json",
+            ),
+            Download(
+                "Signed credential as a VC-JWT",
+                "JWT, .jwt",
+                links.credential_jwt,
+                f"{stem}-ob3.jwt",
+                "application/vc+jwt",
+            ),
+            Download(
+                "Badge image with the credential baked in",
+                image_format,
+                links.credential_image,
+                f"{stem}-ob3.{kind}",
+                image_type,
+            ),
+        ],
+    )
+    return [ob2, ob3]
+
+
+def embed_snippet(view) -> str:
+    """HTML for a web page or an e-mail signature: the badge's image linking to its verification
+    page. Absolute URLs, since it is pasted elsewhere; every value is escaped."""
+    alt = f"Open Badge: {view.badge.name}, earned by {view.assertion.recipient_name}"
+    return format_html(
+        '<a href="{}"><img src="{}" width="120" height="120" alt="{}"></a>',
+        view.links.verification,
+        settings.SITE_URL + view.links.badge_image,
+        alt,
+    )
+
+
 @login_required
 @require_GET
 def backpack(request):
@@ -99,6 +206,9 @@ def backpack(request):
             "linkedin": linkedin.add_to_profile_url_for(
                 v.assertion, verification_url=v.links.verification
             ),
+            "downloads": backpack_downloads(v),
+            "embed": embed_snippet(v),
+            "file_stem": file_stem(v),
         }
         for v in views
     ]
@@ -130,5 +240,10 @@ def profile(request, pk):
         {"assertion": a, "status": selectors.status_of(a, now)}
         for a in selectors.profile_badges(owner)
     ]
-    response = render(request, "badges/public/profile.html", {"owner": owner, "badges": badges})
+    context = {
+        "owner": owner,
+        "badges": badges,
+        "imported": imports.profile_imported_badges(owner),  # shown apart: not ours
+    }
+    response = render(request, "badges/public/profile.html", context)
     return _cache_for(response, request)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("badges.urls")),
     path("", include("badges.urls_wallet")),
+    path("", include("badges.urls_ob3_api")),
+    path("learn/badges/imported/", include("badges.urls_imported")),
     *auth_urlpatterns,
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

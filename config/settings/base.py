@@ -61,6 +61,14 @@ SITE_NAME = env.str("SITE_NAME", default="LEADS Micro-credentials")
 CENTRE_NAME = env.str("CENTRE_NAME", default="LEADS Centre for Lifelong Learning")
 # Absolute URLs (e-mails, badge JSON, QR codes) are built from this, never from the request's Host.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The number of the centre's LinkedIn page (optional): with it, a badge a learner adds to their
+# LinkedIn profile shows the centre's logo; without it, LinkedIn shows the issuer's name as text.
+LINKEDIN_ORGANIZATION_ID = env.str("LINKEDIN_ORGANIZATION_ID", default="").strip() or None
+if LINKEDIN_ORGANIZATION_ID and not LINKEDIN_ORGANIZATION_ID.isdigit():
+    raise ImproperlyConfigured(
+        "LINKEDIN_ORGANIZATION_ID must be the number of the centre's LinkedIn page, "
+        f"not {LINKEDIN_ORGANIZATION_ID!r}."
+    )
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
@@ -84,6 +92,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    "oauth2_provider",
     "accounts",
     "courses",
     "leads",
@@ -379,6 +388,41 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Open Badges 3.0 API (OB 3.0 §6, §7): django-oauth-toolkit as its authorization server ---
+# The scopes we implement, and only those: apps cannot be granted what nothing honours (we host
+# only the centre's own credentials, so `credential.upsert` is not offered; badges/ob3_api.py).
+OB3_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        OB3_SCOPE + "credential.readonly": "See your badges (signed Open Badges 3.0 credentials)",
+        OB3_SCOPE + "profile.readonly": "See your name and e-mail address",
+        OB3_SCOPE + "profile.update": "Change the name shown on your badges' profile",
+    },
+    "DEFAULT_SCOPES": [OB3_SCOPE + "credential.readonly"],
+    # OB 3.0 §7.2: authorization code grant with PKCE, S256 only (RFC 9700 §2.1.1).
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # RFC 9700 (OAuth 2.0 Security BCP) throughout: bearer tokens in the Authorization header
+    # only, no implicit or password grants, `iss` in the authorization response (RFC 9207),
+    # tokens kept hashed, a replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 90,
+    "ROTATE_REFRESH_TOKEN": True,
+    # Apps redirect to https; local and test settings also allow http (loopback only, as the
+    # registration endpoint checks: RFC 8252 §7.3).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# What the service description document links to (x-imssf-privacyPolicyUrl, termsOfService):
+# the centre's own pages where it has them; its home page until then.
+OB3_PRIVACY_POLICY_URL = env.str("OB3_PRIVACY_POLICY_URL", default=f"{SITE_URL}/")
+OB3_TERMS_OF_SERVICE_URL = env.str("OB3_TERMS_OF_SERVICE_URL", default=f"{SITE_URL}/")
 
 # --- Security headers -----------------------------------------------------------------------
 # Everything the pages use is served from this site: no CDN, no inline scripts.

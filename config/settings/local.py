@@ -44,3 +44,5 @@ PASSWORD_HASHERS = [
     "config.hashers.LocalPBKDF2PasswordHasher",
     *(h for h in global_settings.PASSWORD_HASHERS if not h.endswith(".PBKDF2PasswordHasher")),
 ]
+# Apps on this machine (http://127.0.0.1:…/callback) may register: RFC 8252 §7.3 loopback.
+OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]}  # noqa: F405

@@ -45,3 +45,5 @@ AXES_ENABLED = False
 BADGE_KEK = BADGE_KEK or os.environ.setdefault(
     "BADGE_KEK", base64.b64encode(secrets.token_bytes(32)).decode()
 )
+# Apps on this machine (http://127.0.0.1:…/callback) may register: RFC 8252 §7.3 loopback.
+OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]}  # noqa: F405

@@ -22,6 +22,7 @@ fails when a pattern is in neither, so a new list page cannot be forgotten.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable
@@ -141,7 +142,70 @@ def clients_for(centre) -> dict[str, Client]:
     clients["vle"] = Client(
         HTTP_AUTHORIZATION=f"Token {centre.vle_key}", HTTP_ACCEPT="application/json"
     )
+    clients["ob3_app"] = Client(
+        HTTP_AUTHORIZATION=f"Bearer {_ob3_access_token(centre)}", HTTP_ACCEPT="application/json"
+    )
     return clients
+
+
+def _ob3_applications(k, *, label="Badge displayer"):
+    """k applications registered for the Open Badges 3.0 API (their secrets not kept)."""
+    from oauth2_provider.models import get_application_model
+
+    Application = get_application_model()
+    tag = uuid.uuid4().hex[:8]
+    return Application.objects.bulk_create(
+        Application(
+            name=f"{label} {i + 1:04d}",
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=f"https://app-{tag}-{i + 1}.example/callback",
+            client_secret="",
+            hash_client_secret=False,
+        )
+        for i in range(k)
+    )
+
+
+def _ob3_tokens(centre, applications, scope):
+    """An access token of the centre's learner for each application, valid for an hour."""
+    import secrets
+
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    AccessToken = get_access_token_model()
+    expires = timezone.now() + timedelta(hours=1)
+    tokens = AccessToken.objects.bulk_create(
+        AccessToken(
+            user=centre.learner,
+            application=a,
+            token=secrets.token_urlsafe(32),
+            expires=expires,
+            scope=scope,
+        )
+        for a in applications
+    )
+    # Each connection also holds its refresh token, as the authorization code grant gives one.
+    get_refresh_token_model().objects.bulk_create(
+        get_refresh_token_model()(
+            user=centre.learner, application=t.application, token=secrets.token_urlsafe(32),
+            access_token=t,
+        )
+        for t in tokens
+    )  # fmt: skip
+    return tokens
+
+
+def _ob3_access_token(centre) -> str:
+    """The bearer token an application the learner connected reads the OB 3.0 API with."""
+    from django.conf import settings
+
+    if not hasattr(centre, "ob3_token"):
+        (application,) = _ob3_applications(1, label="Learner's displayer")
+        scope = settings.OB3_SCOPE + "credential.readonly"
+        (token,) = _ob3_tokens(centre, [application], scope)
+        centre.ob3_token = token.token
+    return centre.ob3_token
 
 
 # --- Rows: bulk-created copies of the centre's own rows -------------------------------------------
@@ -802,6 +866,47 @@ def _public_badges(centre):
     ).count()
 
 
+def _add_imported(centre, k):
+    """Badges from other issuers the learner keeps (hosted elsewhere: "cannot be checked
+    offline"), every third hidden from the profile; each its own file (its own SHA-256)."""
+    import json
+
+    from badges.models import ImportedBadge
+
+    now = timezone.now()
+    rows = []
+    for i in range(k):
+        text = json.dumps({
+            "type": "Assertion", "id": f"https://badges.elsewhere.example/a/{uuid.uuid4()}",
+            "badge": {"type": "BadgeClass", "name": f"Badge from elsewhere {i + 1:04d}"},
+            "verification": {"type": "hosted"},
+        })  # fmt: skip
+        rows.append(
+            ImportedBadge(
+                owner=centre.learner,
+                kind="json",
+                filename=f"badge-{i + 1}.json",
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                name=f"Badge from elsewhere {i + 1:04d}",
+                verdict="unverifiable",
+                summary="Cannot be checked offline.",
+                format="Open Badges 2.0 (hosted)",
+                issuer_identifier="https://badges.elsewhere.example",
+                checked_at=now,
+                checks=[{"name": "Hosted record", "status": "unknown", "reason": "", "code": ""}],
+                hidden_from_profile=i % 3 == 2,
+            )  # fmt: skip
+        )
+    ImportedBadge.objects.bulk_create(rows)
+
+
+def _imported(centre):
+    from badges.models import ImportedBadge
+
+    return ImportedBadge.objects.filter(owner=centre.learner).count()
+
+
 def _awaiting(centre):
     from leads.selectors import awaiting_decision
 
@@ -822,6 +927,19 @@ def _to_design(centre):
     from badges.stats import courses_without_badge
 
     return courses_without_badge().count()
+
+
+def _add_connected_apps(centre, k):
+    from django.conf import settings
+
+    scope = " ".join(settings.OAUTH2_PROVIDER["SCOPES"])
+    _ob3_tokens(centre, _ob3_applications(k), scope)
+
+
+def _connected_apps(centre):
+    from badges.connected_apps import connected_applications
+
+    return len(connected_applications(centre.learner))
 
 
 def _members(centre):
@@ -862,6 +980,11 @@ ROWS = {
     ),
     "my_badges": Rows("the learner's badges, some revoked or hidden", _my_badges, _add_my_badges),
     "public_badges": Rows("the learner's public badges", _public_badges, _add_public_badges),
+    "imported_badges": Rows(
+        "the learner's badges from other issuers, some hidden from the profile",
+        _imported,
+        _add_imported,
+    ),
     "badge_designs": Rows(
         "badge designs, one per course", _model_count("badges.BadgeClass"), _add_badge_designs
     ),
@@ -878,6 +1001,11 @@ ROWS = {
         _add_import_jobs("results", "instructor"),
     ),
     "import_errors": Rows("errors found in an import file", _import_errors, _add_import_errors),
+    "connected_apps": Rows(
+        "applications the learner connected to the Open Badges API, each with a token",
+        _connected_apps,
+        _add_connected_apps,
+    ),
     "members": Rows("people of a unit", _members, _add_members),
     "units": Rows(
         "units, each with its dean and parent", _model_count("accounts.Unit"), _add_units
@@ -934,7 +1062,9 @@ def populate(centre, n, kinds=None) -> None:
 class Page:
     name: str
     url_key: str  # the URL pattern, as "namespace:name"
-    role: str  # who opens it: a role of permission_matrix.ROLES, or "vle" (an API token)
+    # who opens it: a role of permission_matrix.ROLES, "vle" (an API token) or "ob3_app" (an
+    # application the learner connected to the Open Badges 3.0 API, with its bearer token)
+    role: str
     url: Callable  # (centre) -> the URL to request
     rows: str  # a key of ROWS: what the page lists
 
@@ -1003,6 +1133,10 @@ PAGES = [
     Page("Backpack", "badges:backpack", "learner", _to("badges:backpack"), "my_badges"),
     Page("Public profile", "badges:profile", "anonymous",
          _to("badges:profile", pk="learner.public_id"), "public_badges"),
+    Page("Badges from other issuers", "imported:list", "learner", _to("imported:list"),
+         "imported_badges"),
+    Page("Public profile (badges from other issuers)", "badges:profile", "anonymous",
+         _to("badges:profile", pk="learner.public_id"), "imported_badges"),
     Page("Issuer page (badges it awards)", "badges:issuer", "anonymous",
          _to("badges:issuer", pk="issuer.pk"), "badge_designs"),
     Page("Badge dashboard", "badge_admin:index", "leads_admin", _to("badge_admin:index"),
@@ -1028,6 +1162,10 @@ PAGES = [
          _to("imports:job", job_id="import_job.pk"), "import_errors"),
     Page("Import errors CSV", "imports:job_errors", "leads_admin",
          _to("imports:job_errors", job_id="import_job.pk"), "import_errors"),
+    Page("Connected applications", "ob3_api:connected_apps", "learner",
+         _to("ob3_api:connected_apps"), "connected_apps"),
+    Page("OB 3.0 API: the learner's credentials", "ob3_api:credentials", "ob3_app",
+         _to("ob3_api:credentials"), "public_badges"),
     Page("API: offering enrolments", "api-offering-enrolments", "vle",
          _to("api-offering-enrolments", offering_id="offering.pk"), "roster"),
     Page("Admin: people (of a unit)", "admin:accounts_user_changelist", "leads_admin",
@@ -1059,6 +1197,12 @@ PAGES = [
     Page("Hand in (earlier attempts)", "evidence:hand_in", "learner",
          _to("evidence:hand_in", enrollment_pk="enrollment.pk",
              assessment_pk="evidence_assessment.pk"), "attempts"),
+    Page("Admin: OAuth applications", "admin:oauth2_provider_application_changelist",
+         "leads_admin", _admin("oauth2_provider_application"), "connected_apps"),
+    Page("Admin: OAuth access tokens", "admin:oauth2_provider_accesstoken_changelist",
+         "leads_admin", _admin("oauth2_provider_accesstoken"), "connected_apps"),
+    Page("Admin: OAuth refresh tokens", "admin:oauth2_provider_refreshtoken_changelist",
+         "leads_admin", _admin("oauth2_provider_refreshtoken"), "connected_apps"),
     Page("Admin: evidence submissions", "admin:evidence_evidencesubmission_changelist",
          "leads_admin", _admin("evidence_evidencesubmission"), "evidence_waiting"),
     Page("Admin: judgements", "admin:evidence_judgement_changelist", "leads_admin",
@@ -1107,6 +1251,10 @@ URL_KEYS_EXCLUDED = {
     "badges:eu_schema": "a fixed JSON schema",
     "badges:verify": "a form",
     "badges:set_visibility": "POST only",
+    "imported:download": "one imported badge's file",
+    "imported:recheck": "POST only",
+    "imported:visibility": "POST only",
+    "imported:remove": "POST only",
     "badges:credential": "one signed credential",
     "badges:credential_image": "an image",
     "badges:issuer_keys": "the issuer's keys: grows only when a key is rotated, a few a year",
@@ -1123,6 +1271,13 @@ URL_KEYS_EXCLUDED = {
     "api-results": "POST only",
     "api-verify": "POST only",
     "api-schema": "the OpenAPI schema: fixed",
+    "ob3_api:discovery": "the service description document: fixed",
+    "ob3_api:register": "POST only",
+    "ob3_api:authorize": "a consent form for one application",
+    "ob3_api:token": "POST only",
+    "ob3_api:revoke": "POST only",
+    "ob3_api:profile": "one learner's profile",
+    "ob3_api:disconnect": "POST only",
     "api-docs": "the API's documentation page: fixed",
     "admin:auth_group_changelist": "groups are not used: roles are flags on the account",
     "admin:authtoken_tokenproxy_changelist": "one token per VLE service account: a handful",
@@ -1134,6 +1289,8 @@ URL_KEYS_EXCLUDED = {
     "admin:axes_accessattempt_changelist": "django-axes' sign-in log: flat rows, no relations",
     "admin:axes_accesslog_changelist": "django-axes' sign-in log: flat rows, no relations",
     "admin:axes_accessfailurelog_changelist": "django-axes' sign-in log: flat rows, no relations",
+    "admin:oauth2_provider_grant_changelist": "authorization codes: each lives a minute, once",
+    "admin:oauth2_provider_idtoken_changelist": "OpenID Connect is off: no ID tokens are issued",
     "admin:badges_issuer_changelist": "one issuer, the centre (the admin refuses a second)",
     "admin:evidence_extension_changelist": "extensions granted: flat rows, two relations shown",
     "admin:evidence_handinrules_changelist": "one row per offering and assessment, set by hand",
@@ -1145,6 +1302,8 @@ URL_KEYS_EXCLUDED = {
     "wallet:nonce": "POST only",
     "wallet:credential": "POST only",
     "wallet:add_to_wallet": "one badge's offer to a wallet",
+    "wallet:lcw_offer": "POST only",
+    "wallet:lcw_exchange": "POST only",
     "evidence:extension": "a form (its choices: the offering's learners, as on the grid)",
     "evidence:item_file": "a file download",
     "evidence:item_share": "POST only",

@@ -225,8 +225,18 @@ PATTERNS = {
     "wallet:nonce": Entry(POST_ONLY),
     "wallet:credential": Entry(POST_ONLY),
     "wallet:add_to_wallet": Entry(only("learner", others=404), {"pk": "assertion.pk"}),
+    # The Learner Credential Wallet (badges/views_lcw.py): the learner's link is made on POST;
+    # the exchange is for wallets (POST).
+    "wallet:lcw_offer": Entry(POST_ONLY_SIGNED_IN, {"pk": "assertion.pk"}),
+    "wallet:lcw_exchange": Entry(POST_ONLY, {"exchange_id": Literal("no-such-exchange")}),
     "badges:backpack": Entry(SIGNED_IN),
     "badges:set_visibility": Entry(POST_ONLY_SIGNED_IN, {"pk": "assertion.pk"}),
+    # Badges from other issuers (badges/urls_imported.py): the learner's own; anyone else's 404.
+    "imported:list": Entry(SIGNED_IN),
+    "imported:download": Entry(only("learner", others=404), {"pk": "imported_badge.pk"}),
+    "imported:recheck": Entry(POST_ONLY_SIGNED_IN, {"pk": "imported_badge.pk"}),
+    "imported:visibility": Entry(POST_ONLY_SIGNED_IN, {"pk": "imported_badge.pk"}),
+    "imported:remove": Entry(POST_ONLY_SIGNED_IN, {"pk": "imported_badge.pk"}),
     # The profile of the learner who hid a badge: the leak check looks for it there too.
     "badges:profile": Entry(PUBLIC, {"pk": "hidden_owner.public_id"}),
     # --- Sign-in and passwords (accounts/urls.py, Django's views) --------------------------------
@@ -248,6 +258,18 @@ PATTERNS = {
     "api-verify": Entry(POST_ONLY),
     "api-schema": Entry(PUBLIC),
     "api-docs": Entry(PUBLIC),
+    # --- The Open Badges 3.0 API (badges/urls_ob3_api.py): bearer tokens from its own OAuth 2.0
+    # server, never a session, so every browser gets 401 from the resource endpoints. The
+    # authorization endpoint without a request's parameters is a 400 error page once signed in.
+    "ob3_api:discovery": Entry(PUBLIC),
+    "ob3_api:register": Entry(POST_ONLY),
+    "ob3_api:authorize": Entry(outcomes(400, anonymous=LOGIN)),
+    "ob3_api:token": Entry(POST_ONLY),
+    "ob3_api:revoke": Entry(POST_ONLY),
+    "ob3_api:credentials": Entry(API_TOKEN_ONLY),
+    "ob3_api:profile": Entry(API_TOKEN_ONLY),
+    "ob3_api:connected_apps": Entry(SIGNED_IN),
+    "ob3_api:disconnect": Entry(POST_ONLY_SIGNED_IN, {"application_id": Literal("1")}),
     # --- The Django admin: the few patterns that are not per-model ------------------------------
     # Its sign-in page itself answers everyone; a superuser is sent on to the index.
     "admin:login": Entry(outcomes(200, leads_admin=REDIRECT)),

@@ -690,6 +690,15 @@ CASES = [
          "Show another learner's hidden badge",
          lambda s: s.post(url("badges:set_visibility", pk=s.centre.hidden.pk), {"hidden": "0"}),
          404, "Page not found"),
+    # --- Badges from other issuers (the learner's backpack) --------------------------------------
+    Case("imported-badge-not-a-badge", "form", "malformed", "learner",
+         "A letter pasted as a badge from another issuer",
+         lambda s: s.post(url("imported:list"), {"text": "Dear committee, I hold a badge."}),
+         400, "This is not a badge"),
+    Case("imported-badge-oversize", "upload", "oversize", "learner",
+         "Badge file of 3 MB imported from another issuer",
+         lambda s: s.post(url("imported:list"), {"file": upload("badge.png", b"\x89PNG" + b"\x00" * (3 * MB), "image/png")}),  # noqa: E501
+         400, "The file is larger than 2 MB."),
     # --- Learners' evidence: handing in (learner), judging (instructor), the sample (admin) ----
     Case("evidence-file-not-what-its-name-says", "upload", "wrong type", "hidden_owner",
          "A PNG image named report.pdf handed in as evidence",

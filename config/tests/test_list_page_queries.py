@@ -59,5 +59,5 @@ def test_page_names_are_unique_and_roles_are_known():
 
     names = [page.name for page in list_pages.PAGES]
     assert len(names) == len(set(names))
-    assert {page.role for page in list_pages.PAGES} <= {*ROLES, "vle"}
+    assert {page.role for page in list_pages.PAGES} <= {*ROLES, "vle", "ob3_app"}
     assert {page.rows for page in list_pages.PAGES} == set(list_pages.ROWS)

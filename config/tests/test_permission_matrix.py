@@ -7,6 +7,7 @@ learner hid from their public profile (it must not appear anywhere but the LEADS
 pages), and every public answer for the visible badge's id (only its own pages may show it).
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from assessments.services import record_result
+from badges.imports import imported_badge_add
 from badges.services import assertion_issue, assertion_set_hidden, badge_class_create
 from badges.views_admin import issue_job_start
 from courses.imports import import_job_create
@@ -149,6 +151,19 @@ def build_centre():
         files=[HandInFile(upload=png())],
     )
 
+    # A badge from another issuer the learner keeps (hosted elsewhere: nothing to sign).
+    imported_badge, _ = imported_badge_add(
+        owner=learner,
+        text=json.dumps(
+            {
+                "type": "Assertion",
+                "id": "https://badges.elsewhere.example/assertions/41",
+                "badge": {"type": "BadgeClass", "name": "Safeguarding basics"},
+                "verification": {"type": "hosted"},
+            }
+        ),
+    )
+
     import_job = import_job_create(
         kind=ImportJob.Kind.ENROLMENT.value,
         offering=offering,
@@ -194,6 +209,7 @@ def build_centre():
         assertion=assertion,
         hidden=hidden,
         import_job=import_job,
+        imported_badge=imported_badge,
         badge_job_id=badge_job_id,
         badge_job=badge_job,
         reset_uid=urlsafe_base64_encode(force_bytes(hidden_owner.pk)),

@@ -130,3 +130,15 @@ def test_the_demo_shows_every_state_of_handed_in_work_and_a_prior_learning_badge
     assert shared and "/public/evidence/" in shared[0]["id"]
     tariq = Assertion.objects.get(recipient__email="tariq.mehmood@learners.example")
     assert tariq.prior_learning and "recognition of prior learning" in tariq.narrative
+
+
+def test_the_demo_learner_keeps_a_verified_badge_from_another_issuer():
+    from badges.models import ImportedBadge
+
+    call_command("seed_demo")
+    (kept,) = ImportedBadge.objects.filter(owner__email="learner@leads.example")
+    assert kept.verdict == "valid" and kept.issuer_name == "Elsewhere Academy"
+    from badges.connected_apps import connected_applications
+
+    (app,) = connected_applications(kept.owner)
+    assert app.name == "Portfolio Showcase (demo)"

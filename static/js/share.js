@@ -1,5 +1,6 @@
-// Copy buttons for share links (templates/badges/backpack_share.html). Without JavaScript the
-// link stays in a read-only field to select and copy by hand; with it, a Copy button appears.
+// Copy buttons for share links (templates/badges/backpack_share.html) and embed codes (the
+// backpack's <textarea>s). Without JavaScript the text stays in a read-only field to select and
+// copy by hand; with it, a Copy button appears. data-copied names what was copied.
 (function () {
   "use strict";
 
@@ -20,16 +21,17 @@
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("data-copy-target"));
     var status = document.getElementById(button.getAttribute("data-copy-status"));
+    var copied = button.getAttribute("data-copied") || "Link copied.";
     if (!input) { return; }
     button.hidden = false;
     input.addEventListener("focus", function () { input.select(); });
     button.addEventListener("click", function () {
       copyText(input).then(function () {
-        if (status) { status.textContent = "Link copied."; }
+        if (status) { status.textContent = copied; }
       }, function () {
         input.focus();
         input.select();
-        if (status) { status.textContent = "Could not copy: the link is selected, press Ctrl+C (⌘C on a Mac)."; }
+        if (status) { status.textContent = "Could not copy: the text is selected, press Ctrl+C (⌘C on a Mac)."; }
       });
     });
   });

@@ -8,6 +8,7 @@ from demo.courses import seed_courses
 from demo.delivery import seed_delivery
 from demo.evidence import seed_evidence
 from demo.people import DEMO_PASSWORD, PEOPLE, seed_people
+from demo.wallets import seed_wallets
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             delivery = seed_delivery(people, courses)
             badges = seed_badges(people)
             evidence = seed_evidence(people)
+            seed_wallets(people)
         self._report(courses, delivery, badges, evidence)
 
     def _report(self, courses, delivery, badges, evidence):
@@ -75,6 +77,10 @@ class Command(BaseCommand):
                 f"/courses/{evidence['window'].course.lineage}/prior-learning/",
                 "apply for recognition of prior learning",
             ),
+            (
+                "/learn/badges/imported/",
+                "a badge from another issuer, verified (learner@leads.example)",
+            ),
             ("/api/v1/docs/", "the API for the VLE"),
             ("/admin/", "the Django admin (admin@leads.example)"),
         ]
@@ -87,6 +93,16 @@ class Command(BaseCommand):
         for label, assertion in badges.items():
             if assertion is not None:
                 pages.append((f"/public/assertions/{assertion.pk}", words[label]))
+        from badges.models import Assertion
+
+        own = (
+            Assertion.objects.filter(recipient__email="learner@leads.example", revoked_at=None)
+            .exclude(credential_json="")
+            .first()
+        )
+        if own is not None:
+            pages.append((f"/learn/badges/{own.pk}/wallet/",
+                          "add a badge to a wallet (learner@leads.example)"))  # fmt: skip
         out.write("")
         out.write("Worth opening:")
         column = max(len(path) for path, _ in pages) + len(settings.SITE_URL) + 2
