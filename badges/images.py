@@ -44,3 +44,19 @@ def default_badge_image(*, name: str, level: str) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return ContentFile(buffer.getvalue(), name=f"{slugify(name)[:60] or 'badge'}.png")
+
+
+def png_as_svg(png: bytes) -> bytes:
+    """An SVG showing ``png`` at its own size (the PNG embedded as a data URI), so a badge drawn
+    as a PNG can be offered as an SVG too, to be baked like any SVG (OB 3.0 §5.3.2)."""
+    import base64
+
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<image width="{width}" height="{height}" href="data:image/png;base64,{data}"/>'
+        "</svg>"
+    ).encode("ascii")

@@ -28,6 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from . import identifiers, signing, status
+from .images import png_as_svg
 from .models import Assertion, Issuer
 from .openbadges import baking
 from .views_public import _badge_image_bytes, _image_type
@@ -92,11 +93,15 @@ def credential_image(request, pk):
     )
     if not assertion.credential_json:
         raise Http404("This badge has no Open Badges 3.0 credential yet.")
+    # ?as=svg: a PNG badge baked as an SVG too (images.png_as_svg); an SVG badge is an SVG.
+    as_svg = request.GET.get("as") == "svg"
     digest = hashlib.sha256(assertion.credential_json.encode("utf-8")).hexdigest()[:16]
-    key = f"baked-ob3:{assertion.pk}:{digest}"
+    key = f"baked-ob3:{assertion.pk}:{digest}:{'svg' if as_svg else 'own'}"
     data = cache.get(key)
     if data is None:
         image = _badge_image_bytes(assertion.badge_version)
+        if as_svg and image.startswith(baking.PNG_SIGNATURE):
+            image = png_as_svg(image)
         if image.startswith(baking.PNG_SIGNATURE):
             data = baking.bake_png(image, assertion.credential_json, fmt=baking.OB3)
         else:

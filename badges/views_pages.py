@@ -177,6 +177,16 @@ def backpack_downloads(view) -> list[DownloadGroup]:
             ),
         ],
     )
+    if kind == "png":  # the same badge as an SVG, the credential baked in the SVG way
+        ob3.downloads.append(
+            Download(
+                "Badge image with the credential baked in",
+                "SVG, .svg",
+                links.credential_image + "?as=svg",
+                f"{stem}-ob3.svg",
+                "image/svg+xml",
+            )
+        )
     return [ob2, ob3]
 
 

@@ -166,6 +166,32 @@ def test_an_svg_badge_offers_its_images_as_svg_with_the_credential_baked_in(clie
     assert ob2["Content-Type"] == "image/svg+xml" and b"openbadges:assertion" in ob2.content
 
 
+def test_a_png_badge_is_offered_as_an_svg_too_with_the_credential_baked_in(client):
+    import base64
+
+    from badges.tests.verifying import credential_report
+
+    assertion = issued_badge()
+    page, _ = backpack(client, assertion.recipient)
+    stem = next(name for name in page.downloads if name.endswith("-ob3.png"))[: -len(".png")]
+    svg = fetch(client, page.downloads[f"{stem}.svg"])
+    assert svg["Content-Type"] == OB3_TYPES[".svg"]
+    root = ElementTree.fromstring(svg.content)
+    (element,) = root.findall("{https://purl.imsglobal.org/ob/v3p0}credential")
+    credential = json.loads(element.text)
+    assert credential == json.loads(assertion.credential_json)
+    assert credential_report(credential).verdict == "valid"
+    # The verifier reads the file itself as it reads any baked SVG.
+    from badges import verification
+    from badges.verification_sources import SiteSources
+
+    assert verification.verify_bytes(svg.content, sources=SiteSources()).verdict == "valid"
+    # It shows the badge's own PNG.
+    (image,) = root.findall("{http://www.w3.org/2000/svg}image")
+    shown = base64.b64decode(image.get("href").split(",", 1)[1])
+    assert shown == assertion.badge_version.image.open("rb").read()
+
+
 def test_a_badge_issued_before_ob3_signing_says_why_it_has_no_ob3_files(client):
     assertion = issued_badge()
     Assertion.objects.filter(pk=assertion.pk).update(credential_json="", credential_jwt="")
