@@ -114,13 +114,18 @@ def connected_app_disconnect(*, user, application_id: int) -> bool:
     application = get_application_model().objects.filter(pk=application_id).first()
     if application is None:
         return False
-    refresh_tokens = list(
-        get_refresh_token_model().objects.filter(
-            user=user, application=application, revoked__isnull=True
+    # Locked, so a refresh running at this moment waits and then finds its token revoked; a
+    # second pass takes any token such a refresh made just before the lock.
+    refresh_tokens = []
+    for _ in range(2):
+        found = list(
+            get_refresh_token_model()
+            .objects.select_for_update()
+            .filter(user=user, application=application, revoked__isnull=True)
         )
-    )
-    for token in refresh_tokens:
-        token.revoke()  # DOT's own: marks it revoked and deletes its access token
+        for token in found:
+            token.revoke()  # DOT's own: marks it revoked and deletes its access token
+        refresh_tokens += found
     deleted, _ = (
         get_access_token_model().objects.filter(user=user, application=application).delete()
     )

@@ -37,6 +37,9 @@ KEPT_VERDICTS = {
     ImportedBadge.Verdict.EXPIRED,
     ImportedBadge.Verdict.UNVERIFIABLE,
 }
+# What one learner may keep: badges are small (a baked image well under the 2 MB cap), so this
+# bounds the rows and bytes anyone can store here.
+MAX_PER_LEARNER = 50
 MAX_IMAGE_URI = 256 * 1024  # a larger image is not inlined in the profile page: none is shown
 MEDIA_TYPES = {
     ImportedBadge.Kind.PNG: "image/png",
@@ -196,8 +199,9 @@ def _report_fields(report: Report) -> dict:
         "verdict": report.verdict,
         "summary": report.summary,
         "format": report.format[:100],
-        "issuer_identifier": (issuer.get("id") or "")[:600],
-        "issuer_name": (issuer.get("name") or "")[:300],
+        # A credential may say anything here: only text is kept.
+        "issuer_identifier": _text(issuer.get("id"))[:600],
+        "issuer_name": _text(issuer.get("name"))[:300],
         "checks": [
             {"name": c.name, "status": c.status, "reason": c.reason, "code": c.code}
             for c in report.checks
@@ -218,6 +222,10 @@ def imported_badge_add(*, owner, upload=None, text: str = "") -> tuple[ImportedB
     existing = ImportedBadge.objects.filter(owner=owner, sha256=sha256).first()
     if existing is not None:
         return existing, False
+    if ImportedBadge.objects.filter(owner=owner).count() >= MAX_PER_LEARNER:
+        raise ImportRefused(
+            f"You keep {MAX_PER_LEARNER} badges from other issuers already: remove one first."
+        )
     report = _verify(received.data)
     if (report.issuer or {}).get("ours"):
         # Ours are verified against our own record: the backpack shows them already.
@@ -323,3 +331,7 @@ def profile_imported_badges(user) -> list[ImportedBadge]:
             *LISTED, "checks", "summary"
         )
     )
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""

@@ -134,7 +134,9 @@ class TokenHasMethodScope(TokenHasScope):
     view does not implement needs none, so it is answered 405 rather than 403."""
 
     def get_scopes(self, request, view):
-        return view.scopes_by_method.get(request.method, [])
+        # HEAD answers what GET would (its headers tell a badge count): the same scope.
+        method = "GET" if request.method == "HEAD" else request.method
+        return view.scopes_by_method.get(method, [])
 
 
 @extend_schema(exclude=True)  # described by its own document (discovery), not /api/v1/schema/

@@ -185,11 +185,15 @@ def _holder_key(header: dict):
         raise Oid4vciError(
             "invalid_proof", "The proof must name its key by a DID URL (did:key or did:jwk)."
         )
-    did = kid.split("#", 1)[0]
+    if "jwk" in header or "x5c" in header:  # Appendix F.1: kid, jwk and x5c exclude each other
+        raise Oid4vciError("invalid_proof", "The proof names its key twice (kid and jwk/x5c).")
+    did, fragment = kid.split("#", 1)
     if did.startswith("did:key:"):
         key, algorithm = _key_of_did_key(kid)
         return did, key, algorithm
     if did.startswith("did:jwk:"):
+        if fragment != "0":  # did:jwk §2.2: its one verification method is #0
+            raise Oid4vciError("invalid_proof", "A did:jwk names its key as #0.")
         try:
             jwk = _b64url_json(did[len("did:jwk:") :])
         except (ValueError, UnicodeDecodeError):

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.parsers import json_refusal
 from config.throttling import client_ip, window_wait
 
 from . import lcw, wallet
@@ -45,9 +46,12 @@ def exchange(request, exchange_id):
     if len(request.body) > MAX_BODY:
         return _error(lcw.ExchangeError("request_too_large", "The request is too large.", 413))
     try:
+        text = request.body.decode("utf-8", errors="replace") or "{}"
+        if json_refusal(text):  # depth and size checked before any parser recurses
+            raise lcw.ExchangeError("invalid_request", "The request nests too deeply.")
         try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
+            body = json.loads(text)
+        except (ValueError, RecursionError):
             raise lcw.ExchangeError("invalid_request", "The request is not JSON.") from None
         if not isinstance(body, dict):
             raise lcw.ExchangeError("invalid_request", "The request is not a JSON object.")

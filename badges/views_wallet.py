@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from config.parsers import json_refusal
 from config.throttling import client_ip, window_wait
 
 from . import openid4vci, wallet
@@ -96,11 +97,14 @@ def nonce(request):
 def credential(request):
     authorization = request.headers.get("Authorization", "")
     scheme, _, access_token = authorization.partition(" ")
-    if scheme.lower() not in ("bearer", "dpop") or not access_token:
+    if scheme.lower() != "bearer" or not access_token:  # tokens are issued as Bearer only
         raise Oid4vciError("invalid_token", "Send the access token as a Bearer token.", 401)
+    text = request.body.decode("utf-8", errors="replace") or "null"
+    if json_refusal(text):  # depth and size checked before any parser recurses
+        raise Oid4vciError("invalid_credential_request", "The request nests too deeply.")
     try:
-        body = json.loads(request.body or b"null")
-    except ValueError:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
         raise Oid4vciError("invalid_credential_request", "The request is not JSON.") from None
     if not isinstance(body, dict):
         raise Oid4vciError("invalid_credential_request", "The request is not a JSON object.")

@@ -8,6 +8,7 @@ wallet's DID (``credentialSubject.id``) and signed with the issuer's key like ev
 
 import dataclasses
 import hashlib
+import hmac
 import json
 import secrets
 from datetime import timedelta
@@ -104,7 +105,7 @@ def _token_exchange(code, tx_code):
         )
     if offer.assertion.revoked_at:
         return Oid4vciError("invalid_grant", "The badge was revoked.")
-    if not isinstance(tx_code, str) or _hash(tx_code) != offer.tx_code_hash:
+    if not isinstance(tx_code, str) or not hmac.compare_digest(_hash(tx_code), offer.tx_code_hash):
         offer.failed_tx_codes += 1
         if offer.failed_tx_codes >= TX_CODE_ATTEMPTS:
             offer.expires_at = now  # spent: a guessed code never buys a token

@@ -193,6 +193,15 @@ def test_a_tampered_credential_is_refused_with_the_verifiers_reason(client, lear
     assert 'id="error-summary"' in page
 
 
+def test_an_issuer_whose_name_is_not_text_is_kept_without_a_name(learner, key):
+    from badges.imports import imported_badge_add
+
+    credential = signed(key, issuer={"id": multikey.did_key(key.public_key()), "type": ["Profile"],
+                                     "name": 5})  # fmt: skip
+    badge, created = imported_badge_add(owner=learner, text=json.dumps(credential))
+    assert created and badge.issuer_name == "" and badge.verdict == "valid"
+
+
 def test_text_that_is_not_a_badge_is_refused(client, learner):
     page = refused(client, learner, text="Dear committee, please accept my badge.")
     assert "This is not a badge" in page

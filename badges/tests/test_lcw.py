@@ -301,3 +301,10 @@ def test_another_learner_cannot_make_a_link_for_the_badge(client, site):
     client.force_login(UserFactory(is_learner=True))
     response = client.post(reverse("wallet:lcw_offer", args=[assertion.pk]))
     assert response.status_code == 404
+
+
+def test_a_body_nested_too_deeply_is_refused_not_a_500(client, site):
+    url = reverse("wallet:lcw_exchange", args=["anything"])
+    body = "[" * 5000 + "]" * 5000
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"

@@ -258,6 +258,9 @@ def test_a_token_without_the_scope_is_refused(site, learner, two_badges):
         "forbidden",
     )
     assert session.get(f"{site}{BASE}/profile").status_code == 200
+    # HEAD needs GET's scope: its headers would tell how many badges the learner holds.
+    head = session.head(f"{site}{BASE}/credentials")
+    assert head.status_code == 403 and "X-Total-Count" not in head.headers
 
 
 def test_another_learners_token_does_not_see_this_learners_badges(site, learner, two_badges):

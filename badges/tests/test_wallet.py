@@ -238,3 +238,38 @@ def test_the_js_verifier_accepts_the_holder_bound_credential(
     }
     result = js_verify(received, controllers=[controller], contexts=contexts)
     assert result["verified"], result["errors"]
+
+
+@pytest.mark.parametrize(
+    "body, authorization, error, status",
+    [
+        ("[" * 5000 + "]" * 5000, "Bearer x", "invalid_credential_request", 400),
+        ("{}", "DPoP x", "invalid_token", 401),
+    ],
+    ids=["nested", "dpop"],
+)
+def test_odd_credential_requests_are_refused_never_500(client, body, authorization, error, status):
+    response = client.post(
+        reverse("wallet:credential"), body, content_type="application/json",
+        HTTP_AUTHORIZATION=authorization,
+    )  # fmt: skip
+    assert response.status_code == status and response.json()["error"] == error
+
+
+def test_a_proof_must_name_its_key_once_and_a_did_jwk_as_0(client, issued):
+    import base64
+
+    holder = Holder()
+    jwk = pyjwt.algorithms.OKPAlgorithm.to_jwk(holder.key.public_key(), as_dict=True)
+    did = "did:jwk:" + base64.urlsafe_b64encode(json.dumps(jwk).encode()).decode().rstrip("=")
+    _, code, tx_code = offer_of(issued)
+    access = token(client, code, tx_code).json()["access_token"]
+    for headers in [
+        {"typ": "openid4vci-proof+jwt", "kid": f"{did}#1"},
+        {"typ": "openid4vci-proof+jwt", "kid": holder.kid, "jwk": jwk},
+    ]:
+        proof = pyjwt.encode(
+            {"aud": SITE, "iat": int(time.time()), "nonce": nonce(client)},
+            holder.key, algorithm="EdDSA", headers=headers,
+        )  # fmt: skip
+        assert credential(client, access, proof).json()["error"] == "invalid_proof"
