@@ -588,3 +588,21 @@ class ImportedBadge(models.Model):
     def data(self) -> bytes:
         """The file exactly as it was received."""
         return bytes(self.content) if self.kind in self.IMAGE_KINDS else self.text.encode()
+
+
+class RegisteredClient(models.Model):
+    """What an application said of itself when it registered for the Open Badges 3.0 API
+    (RFC 7591, ob3_api.py), and the scopes it was granted then: it may never ask a learner for
+    more (ob3_scopes.RegisteredScopes)."""
+
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registration",
+    )
+    scope = models.TextField(help_text="The scopes granted at registration, space-separated.")
+    metadata = models.JSONField(default=dict, help_text="The client metadata as registered.")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Registration of {self.application_id}"

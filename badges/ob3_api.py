@@ -53,6 +53,7 @@ from .connected_apps import (
     learner_credentials,
     learner_set_display_name,
 )
+from .models import RegisteredClient
 from .openbadges import schemas
 from .openbadges.vc.contexts import OPEN_BADGE_CREDENTIAL_CONTEXT
 
@@ -502,6 +503,9 @@ def client_register(metadata: dict) -> dict:
     )
     application.full_clean()
     application.save()
+    RegisteredClient.objects.create(
+        application=application, scope=metadata["scope"], metadata=metadata
+    )
     answer = {
         "client_id": application.client_id,
         "client_id_issued_at": int(application.created.timestamp()),

@@ -361,3 +361,22 @@ def test_a_public_client_registers_without_a_secret_and_connects_with_pkce(site,
     assert "client_secret" not in client
     _, session = connect(site, learner, client=client)
     assert session.get(f"{site}{BASE}/profile").status_code == 200
+
+
+def test_an_application_asks_only_for_the_scopes_it_registered_with(site, learner):
+    """RFC 7591 §2: the scopes granted at registration bound what the application may ask a
+    learner for; asking for more is refused (invalid_scope) before any consent is shown."""
+    client = register(site, scope=READ_PROFILE)
+    assert client["scope"] == READ_PROFILE
+    session = session_for(client, ALL_SCOPES)
+    url, _ = session.create_authorization_url(
+        f"{site}{BASE}/authorize", code_verifier=secrets.token_urlsafe(48)
+    )
+    parts = urlsplit(url)
+    browser = Client()
+    browser.force_login(learner)
+    answer = browser.get(f"{parts.path}?{parts.query}")
+    assert answer.status_code == 302 and "error=invalid_scope" in answer["Location"]
+    # Within what it registered for, it connects as any application does.
+    _, connected = connect(site, learner, scope=READ_PROFILE, client=client)
+    assert connected.get(f"{site}{BASE}/profile").status_code == 200

@@ -393,6 +393,8 @@ SPECTACULAR_SETTINGS = {
 # The scopes we implement, and only those: apps cannot be granted what nothing honours (we host
 # only the centre's own credentials, so `credential.upsert` is not offered; badges/ob3_api.py).
 OB3_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+# django-oauth-toolkit's own Application model, named so other models can point at it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "SCOPES": {
         OB3_SCOPE + "credential.readonly": "See your badges (signed Open Badges 3.0 credentials)",
@@ -400,6 +402,8 @@ OAUTH2_PROVIDER = {
         OB3_SCOPE + "profile.update": "Change the name shown on your badges' profile",
     },
     "DEFAULT_SCOPES": [OB3_SCOPE + "credential.readonly"],
+    # An application asks only for the scopes it registered with (badges/ob3_scopes.py).
+    "SCOPES_BACKEND_CLASS": "badges.ob3_scopes.RegisteredScopes",
     # OB 3.0 §7.2: authorization code grant with PKCE, S256 only (RFC 9700 §2.1.1).
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
