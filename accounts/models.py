@@ -168,6 +168,7 @@ AUDIT_ACTIONS = {
     "evidence.moderated": "Judgement moderated",
     "evidence.decided": "Moderation decided by the course leader",
     "evidence.moderation_policy": "Moderation sample changed",
+    "ob3_api.disconnected": "Application disconnected from a learner's badges",
 }
 
 

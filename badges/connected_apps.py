@@ -25,6 +25,8 @@ from oauth2_provider.models import (
 )
 from oauth2_provider.scopes import get_scopes_backend
 
+from accounts.audit import audit_record
+
 from .models import Assertion
 
 NAME_MAX_LENGTH = 200  # accounts.User.full_name
@@ -130,7 +132,15 @@ def connected_app_disconnect(*, user, application_id: int) -> bool:
         get_access_token_model().objects.filter(user=user, application=application).delete()
     )
     grants, _ = get_grant_model().objects.filter(user=user, application=application).delete()
-    return bool(refresh_tokens or deleted or grants)
+    took = bool(refresh_tokens or deleted or grants)
+    if took:
+        audit_record(
+            actor=user,
+            action="ob3_api.disconnected",
+            target=application,
+            summary=f"{user} disconnected {application.name} from their badges.",
+        )
+    return took
 
 
 def learner_set_display_name(*, user, name: str) -> None:

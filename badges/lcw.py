@@ -27,6 +27,7 @@ in the cache for EXCHANGE_MINUTES and issues once.
 
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -92,7 +93,12 @@ def lcw_exchange_create(*, assertion, acting_user) -> LcwExchange:
     refuse_unless_offerable(assertion, acting_user)
     exchange_id = secrets.token_urlsafe(24)
     challenge = secrets.token_urlsafe(24)
-    state = {"assertion": str(assertion.pk), "user": acting_user.pk, "challenge": challenge}
+    state = {
+        "assertion": str(assertion.pk),
+        "user": acting_user.pk,
+        "challenge": challenge,
+        "ends": time.time() + EXCHANGE_MINUTES * 60,
+    }
     cache.set(_key(exchange_id), state, EXCHANGE_MINUTES * 60)
     url = settings.SITE_URL + reverse("wallet:lcw_exchange", args=[exchange_id])
     return LcwExchange(exchange_id=exchange_id, challenge=challenge, url=url)
@@ -112,6 +118,12 @@ def _state(exchange_id: str) -> dict:
 def presentation_request(*, exchange_id: str) -> dict:
     """VC-API: the DIDAuthentication request for the exchange (the wallet's first POST)."""
     state = _state(exchange_id)
+    # Once we have asked for our domain, the DIDAuth must be bound to it (no relay from another
+    # site); the legacy deep link asks for none, and its wallets send none.
+    if not state.get("domain_required"):
+        remaining = int(state.get("ends", time.time() + 60) - time.time())
+        if remaining > 0:
+            cache.set(_key(exchange_id), {**state, "domain_required": True}, remaining)
     url = settings.SITE_URL + reverse("wallet:lcw_exchange", args=[exchange_id])
     return {
         "verifiablePresentationRequest": {
@@ -125,7 +137,7 @@ def presentation_request(*, exchange_id: str) -> dict:
     }
 
 
-def _holder(presentation, challenge: str) -> str:
+def _holder(presentation, challenge: str, *, domain_required: bool = False) -> str:
     """The did:key that signed this DIDAuth for our challenge, or ExchangeError."""
     if not isinstance(presentation, dict):
         raise ExchangeError("invalid_presentation", "Send a DIDAuth VerifiablePresentation.")
@@ -149,7 +161,7 @@ def _holder(presentation, challenge: str) -> str:
             expected_proof_purpose=ed25519_signature_2020.AUTHENTICATION,
             expected_challenge=challenge,
             # A wallet that names a domain must name ours (the VC-API request gives it).
-            expected_domain=settings.SITE_URL if domain is not None else None,
+            expected_domain=settings.SITE_URL if domain is not None or domain_required else None,
             expected_controller=holder,
         )
     except DataIntegrityError as error:
@@ -167,7 +179,9 @@ def lcw_exchange_complete(*, exchange_id: str, presentation) -> dict:
     """The holder-bound credential for a DIDAuth that verifies for this exchange's challenge.
     The exchange is spent by the first that does; a failed DIDAuth leaves it for the wallet."""
     state = _state(exchange_id)
-    holder = _holder(presentation, state["challenge"])
+    holder = _holder(
+        presentation, state["challenge"], domain_required=bool(state.get("domain_required"))
+    )
     if not cache.delete(_key(exchange_id)):  # two good DIDAuths at once: only one is served
         raise ExchangeError("unknown_exchange", "This exchange was used already.", status=404)
     assertion = (

@@ -44,3 +44,12 @@ def send_badge_emails(assertion_ids):
     from .notifications import badge_issued_notify
 
     return badge_issued_notify(assertion_ids=assertion_ids)
+
+
+@shared_task
+def clear_expired_oauth_tokens():
+    """Daily (CELERY_BEAT_SCHEDULE): django-oauth-toolkit's own clean-up of expired access and
+    refresh tokens and authorization codes (the Open Badges 3.0 API's connections)."""
+    from oauth2_provider.models import clear_expired
+
+    clear_expired()

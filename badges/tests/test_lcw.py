@@ -183,6 +183,20 @@ def test_the_vcapi_exchange_asks_for_did_auth_then_answers_a_presentation(client
     assert credential["credentialSubject"]["id"] == holder.did
 
 
+@pytest.mark.django_db
+def test_once_the_vcapi_request_names_our_domain_a_did_auth_without_it_is_refused(client, site):
+    """No relay: a DIDAuth made for the same challenge without the domain we asked for (as a
+    site the wallet really meant to answer would get) does not buy the badge."""
+    exchange = exchange_of(issue_one())
+    request = post(client, exchange.url, {}).json()["verifiablePresentationRequest"]
+    holder = Holder()
+    unbound = holder.did_auth(request["challenge"])
+    answer = post(client, exchange.url, {"verifiablePresentation": unbound})
+    assert answer.status_code == 401 and answer.json()["error"] == "invalid_proof"
+    bound = holder.did_auth(request["challenge"], domain=request["domain"])
+    assert post(client, exchange.url, {"verifiablePresentation": bound}).status_code == 200
+
+
 def _wrong_challenge(holder, exchange):
     return holder.did_auth("x" + exchange.challenge)
 

@@ -291,6 +291,31 @@ def test_a_disconnected_applications_tokens_are_refused(site, learner, two_badge
     with pytest.raises(OAuthError):
         session.refresh_token(f"{site}{BASE}/token")
     assert "Example Badge Displayer" not in browser.get("/learn/connected-apps/").content.decode()
+    from accounts.models import AuditEntry
+
+    (entry,) = AuditEntry.objects.filter(action="ob3_api.disconnected")
+    assert entry.actor == learner and entry.target_id == str(application.pk)
+
+
+def test_expired_tokens_are_cleared_by_the_daily_task(learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model, get_application_model
+
+    from badges.tasks import clear_expired_oauth_tokens
+
+    application = get_application_model().objects.create(
+        name="Old displayer", client_type="public", authorization_grant_type="authorization-code",
+        redirect_uris=REDIRECT_URI,
+    )  # fmt: skip
+    tokens = get_access_token_model().objects
+    old = tokens.create(user=learner, application=application, token="old", scope="",
+                        expires=timezone.now() - timedelta(days=2))  # fmt: skip
+    live = tokens.create(user=learner, application=application, token="live", scope="",
+                         expires=timezone.now() + timedelta(hours=1))  # fmt: skip
+    clear_expired_oauth_tokens()
+    assert not tokens.filter(pk=old.pk).exists() and tokens.filter(pk=live.pk).exists()
 
 
 def test_requests_without_a_token_or_with_bad_input_get_imsx_status_info(site, learner):

@@ -332,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.send_assessor_digests",
         "schedule": 24 * 60 * 60.0,
     },
+    # Expired OAuth tokens and codes of the Open Badges 3.0 API, removed daily.
+    "clear-expired-oauth-tokens": {
+        "task": "badges.tasks.clear_expired_oauth_tokens",
+        "schedule": 24 * 60 * 60.0,
+    },
     # Learners' files past the retention rule (EVIDENCE_RETENTION_DAYS) are removed, daily.
     "sweep-evidence-retention": {
         "task": "evidence.tasks.sweep_evidence_retention",
