@@ -38,7 +38,8 @@ PAGES = {
                             "/centre/moderation/"],
     "leader.data@leads.example": ["/teach/offerings/{running}/grid/", "/teach/referrals/",
                                   "/teach/referrals/{referred}/"],
-    "learner@leads.example": ["/learn/", "/learn/badges/"],
+    "learner@leads.example": ["/learn/", "/learn/badges/", "/learn/badges/imported/",
+                              "/learn/connected-apps/", "/learn/badges/{own_badge}/wallet/"],
     # Learners' evidence: handing in (with earlier attempts judged), the assessor's queue and
     # rubric, blind moderation, and applying for recognition of prior learning.
     "nadia.hassan@learners.example": ["/learn/enrolments/{nadia}/evidence/{exercises}/"],
@@ -52,6 +53,7 @@ PAGES = {
 @pytest.fixture
 def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
+    from badges.models import Assertion
     from courses.models import Course, Offering
     from demo.evidence import PORTFOLIO
     from evidence.models import EvidenceSubmission
@@ -75,6 +77,12 @@ def demo(transactional_db):
         "awaiting": work.get(moderation="awaiting").pk,
         "referred": work.get(moderation="referred").pk,
         "lineage": portfolio.course.lineage,
+        "own_badge": Assertion.objects.filter(
+            recipient__email="learner@leads.example", revoked_at=None
+        )
+        .exclude(credential_json="")
+        .first()
+        .pk,
     }
 
 
