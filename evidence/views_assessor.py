@@ -259,27 +259,10 @@ def judge(request, pk):
     # A POST always reaches the service, whatever the page last showed: if someone judged it
     # meanwhile, the service says who, and what was typed stays on the form.
     if can_judge or request.method == "POST":
-        form = JudgementForm(
-            posted(request),
-            criteria=_rubric(submission.assessment),
-            initial={"revision": submission.revision},
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.submission_judge(
-                    submission=submission,
-                    acting_user=request.user,
-                    criteria=form.judged_criteria(),
-                    result=form.cleaned_data["result"],
-                    feedback=form.cleaned_data["feedback"],
-                    revision=form.cleaned_data["revision"],
-                )
-            except services.JudgementRefused as exc:
-                _refused(form, exc)
-            else:
-                submission.refresh_from_db()
-                messages.success(request, _judged_message(submission))
-                return redirect("evidence:queue", pk=submission.enrollment.offering_id)
+        form, judged = _rubric_judgement(request, submission, services.submission_judge)
+        if judged:
+            messages.success(request, _judged_message(submission))
+            return redirect("evidence:queue", pk=submission.enrollment.offering_id)
     return render(
         request,
         "evidence/assessor/judge.html",
@@ -290,6 +273,33 @@ def judge(request, pk):
             "hidden": hidden,
         },
     )
+
+
+def _rubric_judgement(request, submission, service, *, moderation=False):
+    """The rubric form and, on a valid POST, ``service``'s judgement (first or moderation):
+    (form, judged). A refusal is shown on the form, with what was typed kept."""
+    form = JudgementForm(
+        posted(request),
+        criteria=_rubric(submission.assessment),
+        moderation=moderation,
+        initial={"revision": submission.revision},
+    )
+    if request.method != "POST" or not form.is_valid():
+        return form, False
+    try:
+        service(
+            submission=submission,
+            acting_user=request.user,
+            criteria=form.judged_criteria(),
+            result=form.cleaned_data["result"],
+            feedback=form.cleaned_data["feedback"],
+            revision=form.cleaned_data["revision"],
+        )
+    except services.JudgementRefused as exc:
+        _refused(form, exc)
+        return form, False
+    submission.refresh_from_db()
+    return form, True
 
 
 def _in_order(judgements: dict) -> list:
@@ -331,35 +341,19 @@ def moderate(request, pk):
     awaiting = submission.moderation == Moderation.AWAITING
     form = None
     if awaiting or request.method == "POST":
-        form = JudgementForm(
-            posted(request),
-            criteria=_rubric(submission.assessment),
-            moderation=True,
-            initial={"revision": submission.revision},
+        form, judged = _rubric_judgement(
+            request, submission, services.submission_moderate, moderation=True
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.submission_moderate(
-                    submission=submission,
-                    acting_user=request.user,
-                    criteria=form.judged_criteria(),
-                    result=form.cleaned_data["result"],
-                    feedback=form.cleaned_data["feedback"],
-                    revision=form.cleaned_data["revision"],
+        if judged:
+            if submission.moderation == Moderation.REFERRED:
+                messages.warning(
+                    request,
+                    "Your judgement differs from the first assessor's: the course leader "
+                    "decides. Both judgements are below.",
                 )
-            except services.JudgementRefused as exc:
-                _refused(form, exc)
             else:
-                submission.refresh_from_db()
-                if submission.moderation == Moderation.REFERRED:
-                    messages.warning(
-                        request,
-                        "Your judgement differs from the first assessor's: the course leader "
-                        "decides. Both judgements are below.",
-                    )
-                else:
-                    messages.success(request, "You agree with the first assessor: it is settled.")
-                return redirect("evidence:moderate", pk=submission.pk)
+                messages.success(request, "You agree with the first assessor: it is settled.")
+            return redirect("evidence:moderate", pk=submission.pk)
     # Blind: nothing of the first judgement shows until this moderator's own is recorded. The
     # first assessor is refused the form (the service refuses them too, with its reason), and
     # sees only their own judgement.

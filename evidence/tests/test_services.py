@@ -26,7 +26,6 @@ from evidence.services import (
     evidence_retention_sweep,
     extension_grant,
     hand_in_rules_set,
-    moderation_policy_set,
     submission_decide,
     submission_hand_in,
     submission_judge,
@@ -36,18 +35,6 @@ from evidence.services import (
 from .factories import all_met, docx, enrolled, handed_in, offering_with_assessors, pdf, png
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def no_sample(db):
-    moderation_policy_set(acting_user=UserFactory(is_leads_admin=True), sample_percent=0,
-                          every_not_yet=False)  # fmt: skip
-
-
-@pytest.fixture
-def sample_all(db):
-    moderation_policy_set(acting_user=UserFactory(is_leads_admin=True), sample_percent=100,
-                          every_not_yet=True)  # fmt: skip
 
 
 def test_a_hand_in_stores_each_item_privately_with_its_fingerprint():

@@ -19,7 +19,7 @@ from evidence.models import (
     ModerationPolicy,
     SubmissionState,
 )
-from evidence.services import moderation_policy_set, submission_judge
+from evidence.services import submission_judge
 from leads import pack
 from leads import selectors as leads_selectors
 from leads.tests.factories import decided_course
@@ -27,21 +27,6 @@ from leads.tests.factories import decided_course
 from .factories import all_met, enrolled, handed_in, offering_with_assessors
 
 pytestmark = pytest.mark.django_db
-
-
-def sample(percent):
-    moderation_policy_set(acting_user=leads_admin(), sample_percent=percent,
-                          every_not_yet=bool(percent))  # fmt: skip
-
-
-@pytest.fixture
-def no_sample():
-    sample(0)
-
-
-@pytest.fixture
-def sample_all():
-    sample(100)
 
 
 def judgement_data(submission, *, met=True, result="pass", feedback="", comment="", revision=None):

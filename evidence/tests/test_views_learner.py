@@ -19,25 +19,12 @@ from evidence.models import EvidenceItem, EvidenceSubmission
 from evidence.services import (
     HandInFile,
     hand_in_rules_set,
-    moderation_policy_set,
     submission_judge,
 )
 
 from .factories import all_met, docx, enrolled, handed_in, offering_with_assessors, pdf, png
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def no_sample(db):
-    moderation_policy_set(acting_user=UserFactory(is_leads_admin=True), sample_percent=0,
-                          every_not_yet=False)  # fmt: skip
-
-
-@pytest.fixture
-def sample_all(db):
-    moderation_policy_set(acting_user=UserFactory(is_leads_admin=True), sample_percent=100,
-                          every_not_yet=True)  # fmt: skip
 
 
 def signed_in(user):
