@@ -276,6 +276,21 @@ BADGE_KEK_FALLBACKS = [
     for value in env.list("BADGE_KEK_FALLBACKS", default=[])
 ]
 
+# --- The centre's electronic seal and the awarding body in European Digital Credentials ------
+# The seal signs EDCs (JAdES) and the PDF certificate and supplement (PAdES): PEM files, the
+# seal's certificate first then its chain, and its RSA or EC key (badges/seal.py). In production a
+# qualified electronic seal; local.py and test.py make a self-signed one where none is given.
+SEAL_CERTIFICATE_FILE = env.str("SEAL_CERTIFICATE_FILE", default="") or None
+SEAL_KEY_FILE = env.str("SEAL_KEY_FILE", default="") or None
+SEAL_KEY_PASSWORD = env.str("SEAL_KEY_PASSWORD", default="") or None
+# Who signs the certificate and supplement, printed under the seal.
+SEAL_SIGNATORY_NAME = env.str("SEAL_SIGNATORY_NAME", default="")
+SEAL_SIGNATORY_ROLE = env.str("SEAL_SIGNATORY_ROLE", default="")
+# The awarding body's legal identifier in EDCs (ELM `legalIdentifier`, e.g. a national
+# registration or VAT number) and its country (an EU authority-table code such as PAK or FRA).
+AWARDING_BODY_LEGAL_IDENTIFIER = env.str("AWARDING_BODY_LEGAL_IDENTIFIER", default="")
+AWARDING_BODY_COUNTRY = env.str("AWARDING_BODY_COUNTRY", default="PAK")
+
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LEADS Centre <leads@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

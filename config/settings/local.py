@@ -6,8 +6,21 @@ import secrets
 from django.conf import global_settings
 from django.core.management.utils import get_random_secret_key
 
+from config.seal_files import ensure_self_signed_seal
+
 from .base import *  # noqa: F403
-from .base import BADGE_KEK, BASE_DIR, env, env_bool
+from .base import (
+    AWARDING_BODY_LEGAL_IDENTIFIER,
+    BADGE_KEK,
+    BASE_DIR,
+    CENTRE_NAME,
+    SEAL_CERTIFICATE_FILE,
+    SEAL_KEY_FILE,
+    SEAL_SIGNATORY_NAME,
+    SEAL_SIGNATORY_ROLE,
+    env,
+    env_bool,
+)
 
 
 def _local_secret_key():
@@ -34,6 +47,15 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 BADGE_KEK = BADGE_KEK or _local_badge_kek()
+if not (SEAL_CERTIFICATE_FILE and SEAL_KEY_FILE):
+    # A self-signed seal made once per checkout outside git (.seal/), said to be one wherever shown.
+    SEAL_CERTIFICATE_FILE, SEAL_KEY_FILE = (
+        str(path) for path in ensure_self_signed_seal(BASE_DIR / ".seal", organisation=CENTRE_NAME)
+    )
+    SEAL_KEY_PASSWORD = None
+AWARDING_BODY_LEGAL_IDENTIFIER = AWARDING_BODY_LEGAL_IDENTIFIER or "DEMO-LEGAL-ID-0000"
+SEAL_SIGNATORY_NAME = SEAL_SIGNATORY_NAME or "Dr. Amina Rahman"
+SEAL_SIGNATORY_ROLE = SEAL_SIGNATORY_ROLE or "Director, LEADS Centre (demonstration)"
 
 # The demo centre: `manage.py seed_demo` (never installed in production).
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

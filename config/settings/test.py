@@ -7,11 +7,22 @@ Celery runs inline by default; tests about background work start a real worker (
 import base64
 import os
 import secrets
+from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BADGE_KEK, CACHES, REDIS_URL
+from .base import (
+    AWARDING_BODY_LEGAL_IDENTIFIER,
+    BADGE_KEK,
+    CACHES,
+    CENTRE_NAME,
+    REDIS_URL,
+    SEAL_CERTIFICATE_FILE,
+    SEAL_KEY_FILE,
+    SEAL_SIGNATORY_NAME,
+    SEAL_SIGNATORY_ROLE,
+)
 
 SECRET_KEY = get_random_secret_key()
 DEBUG = False
@@ -45,5 +56,22 @@ AXES_ENABLED = False
 BADGE_KEK = BADGE_KEK or os.environ.setdefault(
     "BADGE_KEK", base64.b64encode(secrets.token_bytes(32)).decode()
 )
+# A self-signed seal per test run unless one is given; its paths go into the environment so that
+# the Celery worker the tests start seals with the same one.
+if not (SEAL_CERTIFICATE_FILE and SEAL_KEY_FILE):
+    from config.seal_files import ensure_self_signed_seal
+
+    _seal_dir = os.environ.setdefault("TEST_SEAL_DIR", tempfile.mkdtemp(prefix="seal-"))
+    SEAL_CERTIFICATE_FILE, SEAL_KEY_FILE = (
+        os.environ.setdefault(name, str(path))
+        for name, path in zip(
+            ("SEAL_CERTIFICATE_FILE", "SEAL_KEY_FILE"),
+            ensure_self_signed_seal(Path(_seal_dir), organisation=CENTRE_NAME),
+            strict=True,
+        )
+    )
+AWARDING_BODY_LEGAL_IDENTIFIER = AWARDING_BODY_LEGAL_IDENTIFIER or "TEST-LEGAL-ID-0000"
+SEAL_SIGNATORY_NAME = SEAL_SIGNATORY_NAME or "Test Signatory"
+SEAL_SIGNATORY_ROLE = SEAL_SIGNATORY_ROLE or "Director"
 # Apps on this machine (http://127.0.0.1:…/callback) may register: RFC 8252 §7.3 loopback.
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]}  # noqa: F405
