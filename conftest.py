@@ -105,6 +105,9 @@ def celery_worker(transactional_db, settings):
         "DATABASE_URL": db_url,
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "config.settings.worker_test",
+        # What the worker itself enqueues (e-mails, a pathway badge after a course badge) goes
+        # to the same queue, so it runs here too.
+        "TEST_WORKER_QUEUE": queue,
     }
     log = ARTEFACTS / f"worker-{queue}.log"
     ARTEFACTS.mkdir(exist_ok=True)

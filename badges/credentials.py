@@ -74,7 +74,7 @@ def achievement_data(version: BadgeClassVersion) -> ob3.AchievementData:
         name=version.name,
         description=version.description,
         criteria_narrative=version.criteria_narrative,
-        criteria_url=settings.SITE_URL + f"/courses/{version.course.lineage}/",
+        criteria_url=settings.SITE_URL + version.criteria_path,
         image=identifiers.badge_class_image_url(version.pk),
         credits_available=_number(version.ects_credits),
         alignments=tuple(alignments),
@@ -151,6 +151,7 @@ def credential_data(
             results=assertion.outcome_results,
             override_reason=assertion.override_reason,
             prior_learning=assertion.prior_learning,
+            stacked=len(assertion.evidence) if assertion.pathway_id else None,
         ),
     )
 

@@ -105,7 +105,7 @@ def badge_class_data(version: BadgeClassVersion) -> ob2.BadgeClassData:
         name=version.name,
         description=version.description,
         image=absolute("badges:badge_class_image", version.pk),
-        criteria_url=settings.SITE_URL + f"/courses/{version.course.lineage}/",
+        criteria_url=settings.SITE_URL + version.criteria_path,
         criteria_narrative=version.criteria_narrative,
         alignments=tuple(ob2.AlignmentData(**a) for a in version.alignments),
         tags=tuple(version.tags),

@@ -287,6 +287,23 @@ class RevokeForm(forms.Form):
         error_messages={"required": "Give the reason for revoking the badge."},
     )
 
+    def __init__(self, *args, dependents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if dependents:
+            # The centre decides what becomes of the pathway badges that stand on this one.
+            self.fields["dependents"] = forms.ChoiceField(
+                label="The pathway badges that stand on this badge",
+                choices=[
+                    ("revoke", "Revoke them too (they say why)"),
+                    ("keep", "Keep them standing (the decision is recorded)"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Say whether the pathway badges that stand on this badge are "
+                    "revoked too or kept."
+                },
+            )
+
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -316,7 +333,9 @@ class BadgeFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["badge_class"].label_from_instance = lambda b: str(b.course)
+        self.fields["badge_class"].label_from_instance = lambda b: (
+            str(b.course) if b.course_id else f"Pathway: {b.name}"
+        )
         for name, field in self.fields.items():
             css = "form-select" if name in ("badge_class", "status") else "form-control"
             field.widget.attrs["class"] = css

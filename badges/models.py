@@ -44,8 +44,13 @@ class BadgeClass(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes")
+    # The course version it is awarded for; none for a pathway's own badge (Pathway.badge_class).
     course = models.OneToOneField(
-        "courses.Course", on_delete=models.PROTECT, related_name="badge_class"
+        "courses.Course",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="badge_class",
     )
     name = models.CharField(max_length=200)
     description = models.TextField()
@@ -179,6 +184,21 @@ class BadgeClassVersion(models.Model):
     def course(self):
         return self.badge_class.course
 
+    @property
+    def awarded_for(self) -> str:
+        """What the badge is awarded for, in words: its course's title, or its pathway's."""
+        if self.badge_class.course_id is not None:
+            return self.course.title
+        return f"the pathway {self.badge_class.pathway.name}"
+
+    @property
+    def criteria_path(self) -> str:
+        """The public catalogue page of what the badge is awarded for: its course, or its
+        pathway (its criteria URL in every format)."""
+        if self.badge_class.course_id is not None:
+            return f"/courses/{self.course.lineage}/"
+        return f"/pathways/{self.badge_class.pathway.pk}/"
+
     def design(self) -> dict:
         return design_of(self, issuer=self.frozen_issuer)
 
@@ -243,8 +263,28 @@ class Assertion(models.Model):
         BadgeClassVersion, on_delete=models.PROTECT, related_name="assertions"
     )
     outcome_results = models.JSONField(default=list, blank=True)
+    # What it was earned by: one enrollment (a course's badge) or one pathway (its own badge,
+    # which stands on the learner's badges in `components`, frozen at issue).
     enrollment = models.OneToOneField(
-        "courses.Enrollment", on_delete=models.PROTECT, related_name="assertion"
+        "courses.Enrollment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assertion",
+    )
+    pathway = models.ForeignKey(
+        "Pathway",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assertions",
+    )
+    components = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="pathway_badges",
+        help_text="The learner's badges a pathway badge stands on, as they were at issue.",
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="badges"
@@ -328,6 +368,19 @@ class Assertion(models.Model):
             models.CheckConstraint(
                 condition=Q(credential_json="") | Q(signing_key__isnull=False),
                 name="assertion_credential_has_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(enrollment__isnull=False, pathway__isnull=True)
+                | Q(enrollment__isnull=True, pathway__isnull=False),
+                name="assertion_earned_by_enrollment_or_pathway",
+            ),
+            # A pathway's badge is issued to a learner once, whatever the race and even after
+            # a revocation (as a course's badge once per enrollment): the sweep never re-issues
+            # what the centre revoked.
+            models.UniqueConstraint(
+                fields=["pathway", "recipient"],
+                condition=Q(pathway__isnull=False),
+                name="assertion_one_per_pathway_learner",
             ),
         ]
 
@@ -606,3 +659,79 @@ class RegisteredClient(models.Model):
 
     def __str__(self):
         return f"Registration of {self.application_id}"
+
+
+class Pathway(models.Model):
+    """Stackable micro-credentials: course badges that together earn the pathway's own badge.
+
+    The LEADS team names the badges and the rule; the pathway's badge (``badge_class``, no course)
+    is issued by Celery when a learner's badges first satisfy it (pathways.py). The rule is kept
+    as data (``Rule``) and checked on save by :func:`badges.pathway_rules.pathway_problems`.
+    """
+
+    class Rule(models.TextChoices):
+        ALL = "all", "All of its badges"
+        ANY = "any", "Any N of its badges"
+        REQUIRED_PLUS = "required_plus", "Every required badge plus N electives"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    rule = models.CharField(max_length=20, choices=Rule.choices, default=Rule.ALL)
+    count = models.PositiveSmallIntegerField(
+        "N",
+        default=0,
+        help_text="How many badges (any N) or how many electives (required plus N).",
+    )
+    eqf_level = models.PositiveSmallIntegerField("EQF level", null=True, blank=True)
+    badge_class = models.OneToOneField(
+        BadgeClass, on_delete=models.PROTECT, related_name="pathway", editable=False
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule="all", count=0) | (~Q(rule="all") & Q(count__gte=1)),
+                name="pathway_count_fits_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(eqf_level__isnull=True) | Q(eqf_level__gte=1, eqf_level__lte=8),
+                name="pathway_eqf_level_1_to_8",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+
+class PathwayComponent(models.Model):
+    """One badge of a pathway, required or elective (electives matter only to REQUIRED_PLUS)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="components")
+    badge_class = models.ForeignKey(
+        BadgeClass, on_delete=models.PROTECT, related_name="pathway_components"
+    )
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pathway", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "badge_class"], name="pathway_component_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.badge_class} in {self.pathway}"

@@ -83,10 +83,22 @@ def issued_narrative(
     return "\n".join(lines)
 
 
-def credential_narrative(*, results, override_reason, prior_learning=False) -> str | None:
+def pathway_sentence(stacked: int) -> str:
+    return (
+        f"Earned by stacking {stacked} micro-credentials of the centre, each listed as evidence "
+        "with its own verification page."
+    )
+
+
+def credential_narrative(
+    *, results, override_reason, prior_learning=False, stacked=None
+) -> str | None:
     """What the OB 3.0 credential subject's ``narrative`` says (nothing when every outcome was
     demonstrated by assessment and the badge was earned, not decided). It never names the
-    learner, whom the credential identifies only by a hash."""
+    learner, whom the credential identifies only by a hash. A pathway badge (``stacked``: how
+    many badges it stands on) has no outcomes of its own and says what it stands on."""
+    if stacked is not None:
+        return pathway_sentence(stacked)
     results = list(results)
     if not override_reason and not prior_learning and every_outcome_demonstrated(results):
         return None

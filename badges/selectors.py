@@ -135,7 +135,7 @@ def assertion_links(assertion) -> Links:
         badge_class=reverse("badges:badge_class", args=[str(version.pk)]),
         badge_image=reverse("badges:badge_class_image", args=[str(version.pk)]),
         issuer=reverse("badges:issuer", args=[str(version.issuer_id)]),
-        course=reverse("catalogue:course", args=[version.course.lineage]),
+        course=version.criteria_path,
     )
 
 
@@ -274,7 +274,7 @@ def badge_class_view(version) -> dict:
         ),
         "image_url": reverse("badges:badge_class_image", args=[str(version.pk)]),
         "issuer_url": reverse("badges:issuer", args=[str(version.issuer_id)]),
-        "course_url": reverse("catalogue:course", args=[version.course.lineage]),
+        "course_url": version.criteria_path,
     }
 
 

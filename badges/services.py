@@ -27,7 +27,7 @@ from courses import rules
 from courses.models import LIVE_STATUSES, CourseStatus, Enrollment
 from evidence.selectors import badge_evidence
 
-from . import credentials, keys, public_cache, record, status
+from . import credentials, keys, pathways, public_cache, record, status
 from .images import default_badge_image
 from .models import Assertion, BadgeClass, BadgeClassVersion, Issuer, SigningKey
 from .openbadges.ob2 import hash_recipient
@@ -471,6 +471,7 @@ def assertion_issue(
     except IntegrityError:  # issued by a concurrent task a moment ago
         return Assertion.objects.get(enrollment=enrollment), False
     _notify_on_commit([assertion.pk])
+    pathways.course_badges_issued_on_commit([assertion])
     return assertion, True
 
 
@@ -548,13 +549,37 @@ def assertions_issue_bulk(*, enrollment_ids, acting_user=None, narrative="", now
     )
     if created_ids:
         _notify_on_commit(created_ids)
+        created = set(created_ids)
+        pathways.course_badges_issued_on_commit([a for a in to_create if a.pk in created])
     return {"issued": len(created_ids), "already": already, "skipped": skipped,
             "raced": len(to_create) - len(created_ids)}  # fmt: skip
 
 
+class DependentsUndecided(IssueRefused):
+    """Pathway badges stand on the badge being revoked and the centre has not said what
+    becomes of them (``dependents``: the pathway badges)."""
+
+    def __init__(self, dependents):
+        self.dependents = dependents
+        super().__init__(
+            f"{len(dependents)} pathway badge{'s stand' if len(dependents) != 1 else ' stands'} "
+            "on this badge: say whether to revoke it too or keep it."
+        )
+
+
+REVOKE_DEPENDENTS, KEEP_DEPENDENTS = "revoke", "keep"
+
+
 @transaction.atomic
-def assertion_revoke(*, assertion, acting_user, reason) -> Assertion:
-    """Revoke a badge: immediate, visible everywhere, and the record is kept."""
+def assertion_revoke(*, assertion, acting_user, reason, dependents=None) -> Assertion:
+    """Revoke a badge: immediate, visible everywhere, and the record is kept.
+
+    When pathway badges stand on it (pathways.dependents), the centre decides: ``dependents``
+    is ``"revoke"`` (they are revoked too, saying why) or ``"keep"`` (they stand, and the
+    decision is audited); without a decision nothing is revoked (:class:`DependentsUndecided`),
+    so a pathway badge is never left standing on a revoked badge unnoticed."""
+    from .pathways import dependents as standing_on
+
     require_leads_admin(acting_user, "revoke badges")
     reason = (reason or "").strip()
     if not reason:
@@ -564,6 +589,33 @@ def assertion_revoke(*, assertion, acting_user, reason) -> Assertion:
     assertion = Assertion.objects.select_for_update().get(pk=assertion.pk)
     if assertion.revoked_at:
         raise IssueRefused("This badge was already revoked.")
+    standing = standing_on(assertion)
+    if standing and dependents not in (REVOKE_DEPENDENTS, KEEP_DEPENDENTS):
+        raise DependentsUndecided(standing)
+    _revoke(assertion, acting_user=acting_user, reason=reason)
+    for pathway_badge in standing:
+        if dependents == REVOKE_DEPENDENTS:
+            _revoke(
+                Assertion.objects.select_for_update().get(pk=pathway_badge.pk),
+                acting_user=acting_user,
+                reason=f"A badge it stands on, “{assertion.badge_version.name}”, was revoked: "
+                f"{reason}",
+            )
+        else:
+            audit_record(
+                actor=acting_user,
+                action="assertion.kept_standing",
+                target=pathway_badge,
+                summary=f"Kept the pathway badge “{pathway_badge.badge_version.name}” of "
+                f"{pathway_badge.recipient_name} standing although “"
+                f"{assertion.badge_version.name}”, which it stands on, was revoked.",
+            )
+    return assertion
+
+
+def _revoke(assertion, *, acting_user, reason):
+    if assertion.revoked_at:
+        return
     assertion.revoked_at = timezone.now()
     assertion.revoked_by = acting_user
     assertion.revocation_reason = reason
@@ -571,7 +623,6 @@ def assertion_revoke(*, assertion, acting_user, reason) -> Assertion:
     # OB 3.0: the credential's bit in its status list, in this transaction; the signed list is
     # republished on commit.
     status.status_revoke(assertion=assertion)
-    return assertion
 
 
 # --- OB 3.0 credentials after the fact ----------------------------------------------------------

@@ -69,7 +69,14 @@ def counts_by_course(now: datetime) -> list[CountRow]:
         .order_by("course__title", "course__version")
     )
     return [
-        CountRow(str(b.course), b.n_issued, b.n_revoked, b.n_expired, badge_class=b) for b in rows
+        CountRow(
+            str(b.course) if b.course_id else f"Pathway: {b.name}",
+            b.n_issued,
+            b.n_revoked,
+            b.n_expired,
+            badge_class=b,
+        )
+        for b in rows
     ]
 
 
@@ -178,8 +185,10 @@ def badge_designs() -> QuerySet:
         ),
         n_badges=Count("enrollments__assertion", distinct=True),
     ).order_by("-starts_on", "id")
+    # A pathway's badge is designed with its pathway (pathways.py), not here.
     return (
-        BadgeClass.objects.select_related("course")
+        BadgeClass.objects.filter(course__isnull=False)
+        .select_related("course")
         .annotate(n_issued=Count("assertions", distinct=True))
         .prefetch_related(Prefetch("course__offerings", queryset=offerings))
         .order_by("course__title", "-course__version")

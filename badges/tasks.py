@@ -37,6 +37,18 @@ def sweep_unissued_badges(batch_size=1000):
     return issued
 
 
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=60, max_retries=10
+)
+def award_pathway_badges(learner_ids=None, pathway_ids=None):
+    """Issue the pathway badges these learners have earned (after a course badge was issued,
+    or a pathway published); with neither, every learner's (the beat sweep). Safe to run twice:
+    one pathway badge per learner and pathway, ever."""
+    from .pathways import pathway_badges_award
+
+    return pathway_badges_award(learner_ids=learner_ids, pathway_ids=pathway_ids)
+
+
 # The retry policy of every e-mail task (accounts.side_effects.EMAIL_TASK_OPTIONS) covers a
 # database restart: without it the badges issued just before one went unannounced.
 @email_task

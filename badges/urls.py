@@ -1,6 +1,12 @@
 from django.urls import path, re_path
 
-from . import views_credentials, views_pages, views_public, views_verify
+from . import (
+    views_credentials,
+    views_pages,
+    views_pathways,
+    views_public,
+    views_verify,
+)
 
 app_name = "badges"
 
@@ -30,6 +36,10 @@ urlpatterns = [
         views_public.eu_schema,
         name="eu_schema",
     ),
+    # Pathways (stackable micro-credentials): the public catalogue and each learner's progress.
+    path("pathways/", views_pathways.catalogue, name="pathways"),
+    path("pathways/<uuid:pk>/", views_pathways.catalogue_pathway, name="pathway"),
+    path("learn/pathways/", views_pathways.my_pathways, name="my_pathways"),
     # One verifier for every format (uploads and pasted text; nothing is stored or fetched).
     path("verify/", views_verify.verify, name="verify"),
     # The learner's backpack and public profile.

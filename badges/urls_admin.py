@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_admin
+from . import views_admin, views_pathways
 
 app_name = "badge_admin"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("issued/<uuid:pk>/revoke/", views_admin.revoke, name="revoke"),
     path("batches/<uuid:job_id>/", views_admin.job_detail, name="job"),
     path("batches/<uuid:job_id>/status.json", views_admin.job_status, name="job_status"),
+    path("pathways/", views_pathways.pathway_list, name="pathways"),
+    path("pathways/new/", views_pathways.pathway_new, name="pathway_new"),
+    path("pathways/<uuid:pk>/", views_pathways.pathway_edit, name="pathway_edit"),
+    path("pathways/<uuid:pk>/publish/", views_pathways.pathway_publish, name="pathway_publish"),
 ]

@@ -28,7 +28,7 @@ from accounts.audit import audit_history
 from accounts.http import posted
 from courses.models import LIVE_STATUSES, Course, Offering
 
-from . import forms, services, stats
+from . import forms, pathways, services, stats
 from .images import default_badge_image
 from .models import Assertion, BadgeClass
 
@@ -138,7 +138,10 @@ def design(request, course_pk):
 
 @leads_admin_required
 def edit(request, pk):
-    badge = get_object_or_404(BadgeClass.objects.select_related("course", "issuer"), pk=pk)
+    # A pathway's own badge is designed with its pathway (views_pathways.py).
+    badge = get_object_or_404(
+        BadgeClass.objects.select_related("course", "issuer"), pk=pk, course__isnull=False
+    )
     issued = badge.assertions.count()
     # The form works on a copy, so the page still shows the saved badge when the form is wrong.
     form = forms.BadgeClassForm(
@@ -466,12 +469,19 @@ def revoke(request, pk):
         pk=pk,
     )
     back = _safe_next(request, reverse("badge_admin:list"))
-    form = forms.RevokeForm(posted(request))
+    standing = [] if assertion.revoked_at else pathways.dependents(assertion)
+    form = forms.RevokeForm(posted(request), dependents=standing)
     if request.method == "POST" and form.is_valid():
         try:
             services.assertion_revoke(
-                assertion=assertion, acting_user=request.user, reason=form.cleaned_data["reason"]
+                assertion=assertion,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                dependents=form.cleaned_data.get("dependents"),
             )
+        except services.DependentsUndecided as exc:
+            # Another pathway badge came to stand on it since the page was shown.
+            form.add_error(None, ValidationError(str(exc), code="dependents_undecided"))
         except services.IssueRefused as exc:
             form.add_error("reason", ValidationError(str(exc), code="refused"))
         else:
@@ -484,7 +494,7 @@ def revoke(request, pk):
     return render(
         request,
         "badges/admin/revoke.html",
-        {"assertion": assertion, "form": form, "back": back},
+        {"assertion": assertion, "form": form, "back": back, "dependents": standing},
         status=400 if form.errors else 200,
     )
 

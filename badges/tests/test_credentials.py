@@ -449,7 +449,9 @@ def test_bulk_issuance_of_1000_signs_every_badge(capsys):
     assert result["issued"] == 1000
     inserts = [q for q in queries.captured_queries if 'INTO "badges_assertion"' in q["sql"]]
     others = len(queries) - len(inserts)
-    assert others <= 20, [q["sql"][:80] for q in queries.captured_queries]
+    # A fixed budget whatever the batch size; one of them asks whether a published pathway
+    # counts these badges (pathways.course_badges_issued_on_commit).
+    assert others <= 21, [q["sql"][:80] for q in queries.captured_queries]
     assert len(inserts) <= 1000 // 10  # batched (SQLite caps the rows per statement)
     with capsys.disabled():
         print(f"\nbulk issuance: 1000 badges signed in {elapsed:.1f} s "

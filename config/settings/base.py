@@ -340,6 +340,9 @@ CELERY_BEAT_SCHEDULE = {
     # The safety net behind automatic issuance: completions whose badge was not issued (broker
     # down, worker killed) are issued within minutes.
     "sweep-unissued-badges": {"task": "badges.tasks.sweep_unissued_badges", "schedule": 120.0},
+    # The safety net behind pathway badges: learners whose badges satisfy a published pathway
+    # and who lack its badge (a lost task) receive it within minutes.
+    "sweep-pathway-badges": {"task": "badges.tasks.award_pathway_badges", "schedule": 300.0},
     # Imports left pending by a broker outage are restarted; stuck ones fail after a day.
     "sweep-import-jobs": {"task": "courses.tasks.sweep_import_jobs", "schedule": 300.0},
     # Each assessor's daily e-mail: new work handed in, and samples waiting for moderation.

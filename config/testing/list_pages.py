@@ -101,7 +101,7 @@ def build_centre() -> SimpleNamespace:
         errors=[{"line": 2, "message": "Line 2: “not-an-e-mail” is not an e-mail address."}],
     )
     _, vle_key, _ = vle_token_create(email="vle@example.org", unit=unit)
-    return SimpleNamespace(
+    centre = SimpleNamespace(
         unit=unit,
         other_unit=other_unit,
         dean=dean,
@@ -129,6 +129,12 @@ def build_centre() -> SimpleNamespace:
         import_job=import_job,
         evidence_assessment=published.assessments.order_by("pk").first(),
     )
+    # A published pathway stacking the centre's badge, as the rows below add them.
+    from badges.models import Pathway
+
+    _add_pathways(centre, 1)
+    centre.pathway = Pathway.objects.get()
+    return centre
 
 
 def clients_for(centre) -> dict[str, Client]:
@@ -585,6 +591,35 @@ def _add_badge_designs(centre, k):
     _offerings(centre, courses)
 
 
+def _add_pathways(centre, k):
+    """Published pathways stacking the centre's badge (which its learner holds), each with its
+    own badge design, as pathways.pathway_save makes them."""
+    from badges.models import BadgeClass, Pathway, PathwayComponent
+
+    template = _values(centre.badge_class, exclude={"course", "name", "created_at"})
+    designs = BadgeClass.objects.bulk_create(
+        BadgeClass(**template, id=uuid.uuid4(), course=None, name=f"Pathway {i + 1}")
+        for i in range(k)
+    )
+    now = timezone.now()
+    pathways = Pathway.objects.bulk_create(
+        Pathway(
+            name=design.name, description="A stack of micro-credentials.", badge_class=design,
+            published_at=now, created_by=centre.admin,
+        )
+        for design in designs
+    )  # fmt: skip
+    PathwayComponent.objects.bulk_create(
+        PathwayComponent(pathway=p, badge_class=centre.badge_class) for p in pathways
+    )
+
+
+def _course_badge_count(centre):
+    from badges.models import BadgeClass
+
+    return BadgeClass.objects.filter(course__isnull=False).count()
+
+
 def _add_to_design(centre, k):
     _courses(centre, k, ["approved", "published"], label="Course to design")
 
@@ -985,8 +1020,11 @@ ROWS = {
         _imported,
         _add_imported,
     ),
-    "badge_designs": Rows(
-        "badge designs, one per course", _model_count("badges.BadgeClass"), _add_badge_designs
+    "badge_designs": Rows("badge designs, one per course", _course_badge_count, _add_badge_designs),
+    "pathways": Rows(
+        "published pathways, each started by the learner",
+        _model_count("badges.Pathway"),
+        _add_pathways,
     ),
     "to_design": Rows("approved courses without a badge design", _to_design, _add_to_design),
     "issued": Rows("issued badges, some revoked", _model_count("badges.Assertion"), _add_issued),
@@ -1153,6 +1191,14 @@ PAGES = [
          _to("badge_admin:offering", offering_pk="offering.pk"), "roster"),
     Page("Issued badges", "badge_admin:list", "leads_admin", _to("badge_admin:list"), "issued"),
     Page("Issued badges CSV", "badge_admin:export", "leads_admin", _to("badge_admin:export"),
+    Page("Pathways (LEADS team)", "badge_admin:pathways", "leads_admin",
+         _to("badge_admin:pathways"), "pathways"),
+    Page("Pathway catalogue", "badges:pathways", "anonymous", _to("badges:pathways"), "pathways"),
+    Page("My pathways", "badges:my_pathways", "learner", _to("badges:my_pathways"), "pathways"),
+    Page("New pathway (badges to stack)", "badge_admin:pathway_new", "leads_admin",
+         _to("badge_admin:pathway_new"), "badge_designs"),
+    Page("Pathway (badges to stack)", "badge_admin:pathway_edit", "leads_admin",
+         _to("badge_admin:pathway_edit", pk="pathway.pk"), "badge_designs"),
          "issued"),
     Page("Enrolment import (recent jobs)", "imports:enrolments", "leads_admin",
          _to("imports:enrolments", offering_pk="offering.pk"), "enrolment_imports"),
@@ -1236,6 +1282,8 @@ URL_KEYS_EXCLUDED = {
     "badge_admin:job_status": "one batch's progress as JSON, from the cache",
     "courses:course_publish": "a confirmation for one course",
     "courses:course_retire": "a form for one course",
+    "badge_admin:pathway_publish": "a POST that publishes or withdraws one pathway",
+    "badges:pathway": "one pathway and its badges (at most pathway_rules.MAX_BADGES, 30)",
     "courses:offering_create": "a form",
     "courses:offering_confirm": "POST only",
     "courses:offering_edit": "a form for one offering (its sessions: a handful)",

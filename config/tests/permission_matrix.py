@@ -137,6 +137,11 @@ PATTERNS = {
     "badge_admin:revoke": Entry(LEADS_ADMIN_ONLY, {"pk": "assertion.pk"}),
     "badge_admin:job": Entry(LEADS_ADMIN_ONLY, {"job_id": "badge_job_id"}),
     "badge_admin:job_status": Entry(LEADS_ADMIN_ONLY, {"job_id": "badge_job_id"}),
+    # Pathways (badges/views_pathways.py): the LEADS team defines and publishes them.
+    "badge_admin:pathways": Entry(LEADS_ADMIN_ONLY),
+    "badge_admin:pathway_new": Entry(LEADS_ADMIN_ONLY),
+    "badge_admin:pathway_edit": Entry(LEADS_ADMIN_ONLY, {"pk": "pathway.pk"}),
+    "badge_admin:pathway_publish": Entry(only("leads_admin", allowed=405), {"pk": "pathway.pk"}),
     # --- Delivery (courses/urls.py, assessments/urls.py) -----------------------------------------
     "courses:centre_courses": Entry(LEADS_ADMIN_ONLY),
     # GET asks to confirm; a course already published sends the LEADS team back to the list.
@@ -230,6 +235,10 @@ PATTERNS = {
     "wallet:lcw_offer": Entry(POST_ONLY_SIGNED_IN, {"pk": "assertion.pk"}),
     "wallet:lcw_exchange": Entry(POST_ONLY, {"exchange_id": Literal("no-such-exchange")}),
     "badges:backpack": Entry(SIGNED_IN),
+    # Published pathways for everyone; each person's own progress.
+    "badges:pathways": Entry(PUBLIC),
+    "badges:pathway": Entry(PUBLIC, {"pk": "pathway.pk"}),
+    "badges:my_pathways": Entry(SIGNED_IN),
     "badges:set_visibility": Entry(POST_ONLY_SIGNED_IN, {"pk": "assertion.pk"}),
     # Badges from other issuers (badges/urls_imported.py): the learner's own; anyone else's 404.
     "imported:list": Entry(SIGNED_IN),

@@ -28,18 +28,21 @@ AXE = (
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
 
 PAGES = {
-    None: ["/", "/accounts/sign-in/", "/accounts/password-reset/"],
+    None: ["/", "/accounts/sign-in/", "/accounts/password-reset/", "/pathways/",
+           "/pathways/{pathway}/", "/public/assertions/{pathway_badge}"],
     "leader@leads.example": ["/dashboard/", "/leads/courses/", "/leads/courses/{draft}/",
                              "/leads/courses/{draft}/edit/hours/",
                              "/leads/courses/{draft}/edit/outcomes/",
                              "/leads/courses/{draft}/checklist/"],
     "dean.ied@leads.example": ["/leads/review/", "/leads/submissions/{submission}/"],
     "admin@leads.example": ["/leads/submissions/", "/centre/courses/", "/offerings/",
-                            "/centre/moderation/"],
+                            "/centre/moderation/", "/centre/badges/pathways/",
+                            "/centre/badges/pathways/{pathway}/"],
     "leader.data@leads.example": ["/teach/offerings/{running}/grid/", "/teach/referrals/",
                                   "/teach/referrals/{referred}/"],
     "learner@leads.example": ["/learn/", "/learn/badges/", "/learn/badges/imported/",
-                              "/learn/connected-apps/", "/learn/badges/{own_badge}/wallet/"],
+                              "/learn/connected-apps/", "/learn/badges/{own_badge}/wallet/",
+                              "/learn/pathways/"],
     # Learners' evidence: handing in (with earlier attempts judged), the assessor's queue and
     # rubric, blind moderation, and applying for recognition of prior learning.
     "nadia.hassan@learners.example": ["/learn/enrolments/{nadia}/evidence/{exercises}/"],
@@ -63,7 +66,12 @@ def demo(transactional_db):
     nadia = portfolio.enrollments.get(learner__email="nadia.hassan@learners.example")
     work = EvidenceSubmission.objects.filter(enrollment__offering=portfolio)
 
+    from badges.models import Pathway
+
+    pathway = Pathway.objects.get(name="Data Analyst")
     return {
+        "pathway": pathway.pk,
+        "pathway_badge": pathway.assertions.get().pk,
         "draft": Course.objects.get(title__startswith="Lesson Planning").pk,
         "submission": Submission.objects.filter(decision__isnull=True)
         .filter(course__unit__name="Institute for Educational Development")

@@ -28,6 +28,7 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from assessments.services import record_result
 from badges.imports import imported_badge_add
+from badges.pathways import pathway_publish, pathway_save
 from badges.services import assertion_issue, assertion_set_hidden, badge_class_create
 from badges.views_admin import issue_job_start
 from courses.imports import import_job_create
@@ -176,6 +177,22 @@ def build_centre():
         title=str(offering),
         back_url=reverse("badge_admin:offering", kwargs={"offering_pk": offering.pk}),
     )
+    # A pathway stacking the published course's badge with a second published course's.
+    second, _ = decided_course(
+        "approved", comment="", leader=leader, unit=unit, title="Assessing Learning"
+    )
+    second = course_publish(course=second, acting_user=admin)
+    pathway = pathway_publish(
+        pathway=pathway_save(
+            acting_user=admin,
+            name="Teacher Leader",
+            description="Two courses for teachers who lead.",
+            rule="all",
+            count=0,
+            badge_ids=[badge_class.pk, badge_class_create(course=second, acting_user=admin).pk],
+        ),
+        acting_user=admin,
+    )
     from django.core.cache import cache
 
     from badges.views_admin import _job_key
@@ -206,6 +223,7 @@ def build_centre():
         hidden_owner=hidden_owner,
         issuer=badge_class.issuer,
         badge_class=badge_class,
+        pathway=pathway,
         assertion=assertion,
         hidden=hidden,
         import_job=import_job,

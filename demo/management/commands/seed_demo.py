@@ -7,6 +7,7 @@ from demo.badges import seed_badges
 from demo.courses import seed_courses
 from demo.delivery import seed_delivery
 from demo.evidence import seed_evidence
+from demo.pathways import seed_pathways
 from demo.people import DEMO_PASSWORD, PEOPLE, seed_people
 from demo.wallets import seed_wallets
 
@@ -37,9 +38,10 @@ class Command(BaseCommand):
             badges = seed_badges(people)
             evidence = seed_evidence(people)
             seed_wallets(people)
-        self._report(courses, delivery, badges, evidence)
+            pathway = seed_pathways(people)
+        self._report(courses, delivery, badges, evidence, pathway)
 
-    def _report(self, courses, delivery, badges, evidence):
+    def _report(self, courses, delivery, badges, evidence, pathway):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo centre ready."))
         out.write("")
@@ -81,6 +83,9 @@ class Command(BaseCommand):
                 "/learn/badges/imported/",
                 "a badge from another issuer, verified (learner@leads.example)",
             ),
+            (f"/pathways/{pathway.pk}/", "a pathway that stacks two micro-credentials"),
+            ("/learn/pathways/", "halfway through the pathway (learner@leads.example)"),
+            ("/centre/badges/pathways/", "define and publish pathways (admin)"),
             ("/api/v1/docs/", "the API for the VLE"),
             ("/admin/", "the Django admin (admin@leads.example)"),
         ]
@@ -93,6 +98,10 @@ class Command(BaseCommand):
         for label, assertion in badges.items():
             if assertion is not None:
                 pages.append((f"/public/assertions/{assertion.pk}", words[label]))
+        finished = pathway.assertions.first()
+        if finished is not None:
+            what = "a pathway badge, issued automatically (hina.baig@learners.example)"
+            pages.append((f"/public/assertions/{finished.pk}", what))
         from badges.models import Assertion
 
         own = (
