@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from . import (
     views_credentials,
+    views_edc,
     views_pages,
     views_pathways,
     views_public,
@@ -57,6 +58,13 @@ urlpatterns = [
     ),
     re_path(rf"^public/issuers/{UUID}/keys$", views_credentials.issuer_keys, name="issuer_keys"),
     re_path(rf"^public/status/{UUID}$", views_credentials.status_list, name="status_list"),
+    # European Digital Credentials (views_edc.py): sealed (JAdES) and uploadable to Europass.
+    re_path(rf"^public/assertions/{UUID}/edc$", views_edc.edc_sealed, name="edc"),
+    re_path(
+        rf"^public/assertions/{UUID}/edc/uploadable$",
+        views_edc.edc_uploadable,
+        name="edc_uploadable",
+    ),
     path(
         "public/contexts/eu-microcredential-ob3-v1.json",
         views_credentials.eu_context_ob3,

@@ -1310,6 +1310,8 @@ URL_KEYS_EXCLUDED = {
     "badges:eu_context_ob3": "a fixed JSON-LD context",
     "login": "a form",
     "logout": "POST only",
+    "badges:edc": "one sealed European Digital Credential",
+    "badges:edc_uploadable": "one European Digital Credential",
     "password_reset": "a form",
     "password_reset_done": "a message",
     "password_reset_confirm": "a form",

@@ -217,6 +217,9 @@ PATTERNS = {
     # list and the JSON-LD context, all public like the OB 2.0 documents.
     "badges:credential": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:credential_image": Entry(PUBLIC, {"pk": "assertion.pk"}),
+    # European Digital Credentials, sealed and uploadable: public like the OB 3.0 credential.
+    "badges:edc": Entry(PUBLIC, {"pk": "assertion.pk"}),
+    "badges:edc_uploadable": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:issuer_keys": Entry(PUBLIC, {"pk": "issuer.pk"}),
     "badges:status_list": Entry(PUBLIC, {"pk": "assertion.status_list_id"}),
     "badges:eu_context_ob3": Entry(PUBLIC),

@@ -381,6 +381,8 @@ OWN_PAGES = {
     "badges:certificate",
     "badges:credential",
     "badges:credential_image",
+    "badges:edc",
+    "badges:edc_uploadable",
 }
 
 
