@@ -11,6 +11,12 @@ of the badge class makes a new certificate at the next request and nothing stale
 Nothing is fetched while rendering: the styles are in the template, the images are `data:` URLs
 and the fetcher refuses every other address (WeasyPrint is imported at module level because its
 first import costs about a second, STACK-NOTES.md).
+
+The certificate is sealed with the centre's electronic seal as PAdES (``pdf_seal.py``) and names
+the signatory under the centre's name; the sealed bytes are what is cached, and the seal's
+certificate is part of the state, so a new seal reseals. Without a seal it is served unsealed and
+claims none. The micro-credential supplement (``supplement.py``) is rendered, sealed and cached
+the same way, by :func:`sealed_pdf`.
 """
 
 import base64
@@ -18,6 +24,7 @@ import hashlib
 import json
 import statistics
 import time
+from collections.abc import Callable
 
 import weasyprint
 from django.core.cache import cache
@@ -26,12 +33,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from weasyprint.urls import URLFetcher
 
-from . import selectors
+from . import pdf_seal, selectors
 from .openbadges import baking
 from .qr import qr_data_uri
 
 # Bump when the template changes, so cached certificates of the old layout are not served.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 CACHE_SECONDS = 60 * 60 * 24 * 7
 # Tagged PDF: headings and lists keep their structure for screen readers.
 PDF_OPTIONS = {"pdf_tags": True}
@@ -58,7 +65,7 @@ def _badge_image_data_uri(version) -> str:
     return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
-def certificate_context(assertion, *, now) -> dict:
+def certificate_context(assertion, *, now, seal: pdf_seal.SealNotice | None = None) -> dict:
     view = selectors.assertion_view(assertion, now=now)
     return {
         "view": view,
@@ -68,11 +75,14 @@ def certificate_context(assertion, *, now) -> dict:
         "issuer": view.issuer,
         "qr": qr_data_uri(view.links.verification),
         "badge_image": _badge_image_data_uri(view.badge),
+        "seal": seal or pdf_seal.notice(pdf_seal.current_seal()),
     }
 
 
-def certificate_html(assertion, *, now) -> str:
-    return render_to_string("badges/certificate.html", certificate_context(assertion, now=now))
+def certificate_html(assertion, *, now, seal: pdf_seal.SealNotice | None = None) -> str:
+    return render_to_string(
+        "badges/certificate.html", certificate_context(assertion, now=now, seal=seal)
+    )
 
 
 def render_pdf(html: str, *, fetcher: DataOnlyFetcher | None = None, **options) -> bytes:
@@ -80,13 +90,13 @@ def render_pdf(html: str, *, fetcher: DataOnlyFetcher | None = None, **options) 
     return document.write_pdf(**{**PDF_OPTIONS, **options})
 
 
-def cache_key(assertion, *, now) -> str:
-    """A digest of every value the certificate shows, with the assertion's id and status. What
-    the badge says is its frozen record (the version, the results), so the version's id and
-    image stand for it."""
+def record_state(assertion, *, now) -> list:
+    """Every value of an issued badge that its PDFs show, with its id and status. What the badge
+    says is its frozen record (the version, the results), so the version's id and image stand
+    for it; what it was awarded for is read from its course (frozen once approved) or pathway."""
     version = assertion.badge_version
-    state = [
-        TEMPLATE_VERSION,
+    course = version.course
+    return [
         str(assertion.pk),
         assertion.status(now),
         assertion.recipient_name,
@@ -98,21 +108,49 @@ def cache_key(assertion, *, now) -> str:
         version.image.name,
         version.issuer_name,
         version.issuer_url,
-        version.course.title,
-        str(version.course.lineage),
+        version.awarded_for,
+        str(course.pk) if course else None,
+        str(course.lineage) if course else None,
     ]
-    digest = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:40]
-    return f"certificate:{assertion.pk}:{digest}"
+
+
+def state_digest(state) -> str:
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:40]
+
+
+def cache_key(assertion, *, now, seal: pdf_seal.SealNotice | None = None) -> str:
+    """A digest of every value the certificate shows, the seal it is sealed with and who signs
+    it (a new seal or signatory makes a new certificate)."""
+    seal = seal or pdf_seal.notice(pdf_seal.current_seal())
+    state = [TEMPLATE_VERSION, *record_state(assertion, now=now), *seal.cache_state()]
+    return f"certificate:{assertion.pk}:{state_digest(state)}"
+
+
+def sealed_pdf(
+    *, key: Callable[[pdf_seal.SealNotice], str], html: Callable[[pdf_seal.SealNotice], str]
+) -> bytes:
+    """A PDF sealed with the centre's seal (unsealed, claiming none, when there is none): from
+    the cache under ``key(seal)``, which must name everything the PDF shows and the seal, or
+    rendered from ``html(seal)``, sealed and cached."""
+    seal = pdf_seal.current_seal()
+    notice = pdf_seal.notice(seal)
+    name = key(notice)
+    pdf = cache.get(name)
+    if pdf is None:
+        pdf = render_pdf(html(notice))
+        if seal is not None:
+            pdf = pdf_seal.seal_pdf(pdf, seal=seal)
+        cache.set(name, pdf, CACHE_SECONDS)
+    return pdf
 
 
 def certificate_pdf(assertion, *, now) -> bytes:
-    """The certificate of one badge as PDF bytes, rendered once per state and then cached."""
-    key = cache_key(assertion, now=now)
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_pdf(certificate_html(assertion, now=now))
-        cache.set(key, pdf, CACHE_SECONDS)
-    return pdf
+    """The certificate of one badge as PDF bytes (sealed when the centre has a seal), rendered
+    once per state and then cached."""
+    return sealed_pdf(
+        key=lambda seal: cache_key(assertion, now=now, seal=seal),
+        html=lambda seal: certificate_html(assertion, now=now, seal=seal),
+    )
 
 
 def certificate_filename(assertion) -> str:

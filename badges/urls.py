@@ -31,6 +31,11 @@ urlpatterns = [
         views_pages.certificate,
         name="certificate",
     ),
+    re_path(
+        rf"^public/assertions/{UUID}/supplement\.pdf$",
+        views_pages.supplement,
+        name="supplement",
+    ),
     path("public/contexts/eu-microcredential-v1.json", views_public.eu_context, name="eu_context"),
     path(
         "public/contexts/eu-microcredential-v1.schema.json",

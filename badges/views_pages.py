@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import certificate as certificates
 from . import imports, linkedin, selectors
+from . import supplement as supplements
 from .qr import qr_data_uris
 from .services import assertion_set_hidden
 
@@ -77,16 +78,27 @@ def assertion_page(request, assertion, *, now=None):
     return _cache_for(response, request, max_age=max_age)
 
 
-@require_GET
-def certificate(request, pk):
-    assertion = selectors.assertion_public(pk)
-    pdf = certificates.certificate_pdf(assertion, now=timezone.now())
+def _pdf_response(pdf, filename):
     response = HttpResponse(pdf, content_type="application/pdf")
-    filename = certificates.certificate_filename(assertion)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     # Revalidated every time, so a revocation shows at once; the server's copy is cached.
     response["Cache-Control"] = "public, no-cache"
     return response
+
+
+@require_GET
+def certificate(request, pk):
+    assertion = selectors.assertion_public(pk)
+    pdf = certificates.certificate_pdf(assertion, now=timezone.now())
+    return _pdf_response(pdf, certificates.certificate_filename(assertion))
+
+
+@require_GET
+def supplement(request, pk):
+    """The micro-credential supplement: every EU Annex I element, sealed like the certificate."""
+    assertion = selectors.assertion_public(pk)
+    pdf = supplements.supplement_pdf(assertion, now=timezone.now())
+    return _pdf_response(pdf, supplements.supplement_filename(assertion))
 
 
 @dataclass(frozen=True)

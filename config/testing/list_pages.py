@@ -1299,6 +1299,7 @@ URL_KEYS_EXCLUDED = {
     "badges:eu_schema": "a fixed JSON schema",
     "badges:verify": "a form",
     "badges:set_visibility": "POST only",
+    "badges:supplement": "a PDF of one badge",
     "imported:download": "one imported badge's file",
     "imported:recheck": "POST only",
     "imported:visibility": "POST only",

@@ -211,6 +211,7 @@ PATTERNS = {
     "badges:assertion_image": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:assertion_qr": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:certificate": Entry(PUBLIC, {"pk": "assertion.pk"}),
+    "badges:supplement": Entry(PUBLIC, {"pk": "assertion.pk"}),
     "badges:eu_context": Entry(PUBLIC),
     "badges:eu_schema": Entry(PUBLIC),
     # Open Badges 3.0: the signed credential, its baked image, the issuer's keys, the status
