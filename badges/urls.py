@@ -6,6 +6,7 @@ from . import (
     views_pages,
     views_pathways,
     views_public,
+    views_record,
     views_verify,
 )
 
@@ -51,6 +52,9 @@ urlpatterns = [
     # The learner's backpack and public profile.
     path("learn/badges/", views_pages.backpack, name="backpack"),
     path("learn/badges/<uuid:pk>/visibility/", views_pages.set_visibility, name="set_visibility"),
+    # The learner's whole record as a signed CLR 2.0 ClrCredential (views_record.py).
+    path("learn/record/", views_record.record, name="learner_record"),
+    path("learn/record/clr.json", views_record.record_download, name="learner_record_clr"),
     path("public/learners/<uuid:pk>", views_pages.profile, name="profile"),
     # Open Badges 3.0 (views_credentials.py): signed credentials, keys, status lists.
     re_path(

@@ -244,6 +244,9 @@ PATTERNS = {
     "badges:pathway": Entry(PUBLIC, {"pk": "pathway.pk"}),
     "badges:my_pathways": Entry(SIGNED_IN),
     "badges:set_visibility": Entry(POST_ONLY_SIGNED_IN, {"pk": "assertion.pk"}),
+    # The learner's record (badges/views_record.py): their own; an empty record has no download.
+    "badges:learner_record": Entry(SIGNED_IN),
+    "badges:learner_record_clr": Entry(only("learner", others=404)),
     # Badges from other issuers (badges/urls_imported.py): the learner's own; anyone else's 404.
     "imported:list": Entry(SIGNED_IN),
     "imported:download": Entry(only("learner", others=404), {"pk": "imported_badge.pk"}),

@@ -42,7 +42,7 @@ PAGES = {
                                   "/teach/referrals/{referred}/"],
     "learner@leads.example": ["/learn/", "/learn/badges/", "/learn/badges/imported/",
                               "/learn/connected-apps/", "/learn/badges/{own_badge}/wallet/",
-                              "/learn/pathways/"],
+                              "/learn/record/", "/learn/pathways/"],
     # Learners' evidence: handing in (with earlier attempts judged), the assessor's queue and
     # rubric, blind moderation, and applying for recognition of prior learning.
     "nadia.hassan@learners.example": ["/learn/enrolments/{nadia}/evidence/{exercises}/"],
