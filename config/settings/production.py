@@ -3,6 +3,7 @@
 SECRET_KEY and ALLOWED_HOSTS have no defaults: a start without them fails with a sentence
 naming the variable; so do BADGE_KEK, the key that encrypts the badge signing keys, which is
 never generated here, and SITE_URL, the https address written into every signed credential.
+The seal (SEAL_*) is optional, but not by halves.
 The demo app (seed_demo) is not installed here: base.py leaves it out, local.py and test.py add it.
 """
 
@@ -11,7 +12,16 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BADGE_KEK, env, env_bool, env_typed
+from .base import (
+    AWARDING_BODY_LEGAL_IDENTIFIER,
+    BADGE_KEK,
+    SEAL_CERTIFICATE_FILE,
+    SEAL_KEY_FILE,
+    SEAL_SIGNATORY_NAME,
+    env,
+    env_bool,
+    env_typed,
+)
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -43,6 +53,22 @@ if not BADGE_KEK:
         "Set the BADGE_KEK environment variable: the base64 32-byte key that encrypts the badge "
         "signing keys (python -c 'import base64,secrets; "
         "print(base64.b64encode(secrets.token_bytes(32)).decode())')."
+    )
+
+# The centre's electronic seal (European Digital Credentials, sealed PDFs) is optional: without
+# one, EDCs answer 503 and PDFs are served unsealed, saying so. Half a seal, or a seal without
+# the legal identifier an EDC must carry or the signatory a sealed certificate names, is a
+# mistake, and the centre does not start with it.
+if bool(SEAL_CERTIFICATE_FILE) != bool(SEAL_KEY_FILE):
+    raise ImproperlyConfigured(
+        "Set both SEAL_CERTIFICATE_FILE and SEAL_KEY_FILE (the seal's certificate chain and its "
+        "private key, PEM), or neither."
+    )
+if SEAL_CERTIFICATE_FILE and not (AWARDING_BODY_LEGAL_IDENTIFIER and SEAL_SIGNATORY_NAME):
+    raise ImproperlyConfigured(
+        "With a seal, set AWARDING_BODY_LEGAL_IDENTIFIER (the centre's registered legal "
+        "identifier, written into every European Digital Credential) and SEAL_SIGNATORY_NAME "
+        "(who signs the sealed certificates)."
     )
 
 STORAGES = {

@@ -18,7 +18,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, **env):
-    unset = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"} - {"DATABASE_URL"}
+    # The test settings put their own seal into the environment (for the tests' worker).
+    seal = {"SEAL_CERTIFICATE_FILE", "SEAL_KEY_FILE", "SEAL_KEY_PASSWORD", "TEST_SEAL_DIR"}
+    unset = {*PRODUCTION_ENV, *seal, "DJANGO_ALLOW_ASYNC_UNSAFE"} - {"DATABASE_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run(
@@ -114,3 +116,23 @@ def test_check_deploy_passes_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production())
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"SEAL_CERTIFICATE_FILE": "/etc/leads/seal.pem"}, "SEAL_KEY_FILE"),
+        ({"SEAL_KEY_FILE": "/etc/leads/seal.key"}, "SEAL_CERTIFICATE_FILE"),
+        (
+            {"SEAL_CERTIFICATE_FILE": "/etc/leads/seal.pem", "SEAL_KEY_FILE": "/etc/leads/k.pem"},
+            "AWARDING_BODY_LEGAL_IDENTIFIER",
+        ),
+    ],
+)
+def test_production_refuses_half_a_seal(given, named):
+    """Without a seal the centre runs (EDCs answer 503, PDFs say they are unsealed); half a
+    seal, or one without the legal identifier every EDC carries, is a mistake named at start."""
+    result = manage("check", **production(**given))
+    assert result.returncode == 1
+    assert "Configuration error: " in result.stderr and named in result.stderr
+    assert "Traceback" not in result.stderr
