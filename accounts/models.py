@@ -162,6 +162,7 @@ AUDIT_ACTIONS = {
     "pathway.published": "Pathway published",
     "pathway.withdrawn": "Pathway withdrawn",
     "assertion.kept_standing": "Pathway badge kept after a component was revoked",
+    "assertion.still_earned": "Pathway badge still earned after a component was revoked",
     "offering.created": "Offering created",
     "offering.changed": "Offering changed",
     "enrollment.withdrawn": "Learner withdrawn",

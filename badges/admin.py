@@ -78,6 +78,13 @@ class BadgeClassAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # A pathway's badge follows its pathway (its name, credits, criteria): it is changed on
+        # the pathway's page, never here.
+        if obj is not None and obj.course_id is None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -182,7 +189,7 @@ class AssertionAdmin(admin.ModelAdmin):
             return None
         form = RevokeForm(request.POST if request.POST.get("post") else None)
         if form.is_bound and form.is_valid():
-            revoked = 0
+            revoked, refused = 0, []
             for assertion in to_revoke:
                 try:
                     services.assertion_revoke(
@@ -190,10 +197,27 @@ class AssertionAdmin(admin.ModelAdmin):
                         acting_user=request.user,
                         reason=form.cleaned_data["reason"],
                     )
-                except services.IssueRefused:  # revoked by someone else a moment ago
+                except services.DependentsUndecided as undecided:
+                    # What becomes of them is decided one badge at a time, on its own page.
+                    refused.append(
+                        format_html(
+                            '{}’s “{}”: {} <a href="{}">Revoke it on its own page</a>.',
+                            assertion.recipient_name,
+                            assertion.badge_version.name,
+                            undecided,
+                            reverse("badge_admin:revoke", args=[assertion.pk]),
+                        )
+                    )
+                    continue
+                except services.IssueRefused as other:  # revoked a moment ago, …
+                    refused.append(f"{assertion.recipient_name}: {other}")
                     continue
                 revoked += 1
             self.message_user(request, f"{_plural(revoked, 'badge')} revoked.", messages.SUCCESS)
+            for problem in refused:
+                self.message_user(
+                    request, format_html("Not revoked — {}", problem), messages.WARNING
+                )
             return None
         return TemplateResponse(
             request,

@@ -147,12 +147,7 @@ def credential_data(
         status=status_entry,
         # Not the assertion's narrative: it names the learner, whom the credential identifies
         # only by the hash of their e-mail.
-        subject_narrative=record.credential_narrative(
-            results=assertion.outcome_results,
-            override_reason=assertion.override_reason,
-            prior_learning=assertion.prior_learning,
-            stacked=len(assertion.evidence) if assertion.pathway_id else None,
-        ),
+        subject_narrative=record.credential_narrative(assertion),
     )
 
 

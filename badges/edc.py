@@ -4,8 +4,9 @@ Compose → seal, like ``credentials.py``: an issued badge's frozen record (the 
 it was issued from, with the issuer as it was, and the outcome results kept at issue) is mapped
 onto the plain data of ``openbadges/edc.py``; the words that say how it was awarded are
 ``record.py``'s, the same the page, the PDF and the OB 3.0 credential use. Where the version
-keeps nothing (supervision, stackability, prerequisites, in-person places, the offering's dates)
-the approved course version the badge class belongs to is read: approving freezes it.
+keeps nothing (supervision, stackability, prerequisites, in-person places)
+the approved course version the badge class belongs to is read: approving freezes it. The
+offering's title and dates are the assertion's own (``took_part``), kept at issue.
 
 Two forms are served:
 
@@ -53,10 +54,12 @@ from jwcrypto.common import json_encode
 from courses import rules
 
 from . import documents, record
+from .images import image_media_type, version_image_bytes
 from .models import Assertion
 from .openbadges import edc
 from .openbadges.ob3 import xsd_datetime
 from .seal import Seal, SealUnavailable, load_seal
+from .selectors import iso_date
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ def _activity(assertion, course, *, mode, participation_form) -> edc.ActivityDat
     (the learner did not take it) or one earned by a pathway (no single course)."""
     if assertion.prior_learning or course is None or assertion.enrollment_id is None:
         return None
-    offering = assertion.enrollment.offering
+    took_part = assertion.took_part or {}
     places = []
     for unit in course.content_units.all():
         place = (unit.place or "").strip()
@@ -114,21 +117,19 @@ def _activity(assertion, course, *, mode, participation_form) -> edc.ActivityDat
         hours=assertion.badge_version.hours,
         mode=mode,
         participation_form=participation_form,
-        start=_day(offering.starts_on),
-        end=_day(offering.ends_on),
+        start=_day(iso_date(took_part.get("starts_on"))),
+        end=_day(iso_date(took_part.get("ends_on"))),
         places=tuple({LANGUAGE: p} for p in places),
     )
 
 
 def _image(version) -> edc.ImageData | None:
-    from .views_public import _badge_image_bytes, _image_type
-
     try:
-        data = _badge_image_bytes(version)
+        data = version_image_bytes(version)
     except (OSError, ValueError) as error:  # a missing file must not stop the credential
         log.warning("Badge image of version %s not embedded in the EDC: %s", version.pk, error)
         return None
-    return edc.ImageData(content=data, media_type=_image_type(data))
+    return edc.ImageData(content=data, media_type=image_media_type(data))
 
 
 def credential_data(assertion: Assertion) -> edc.CredentialData:
@@ -159,18 +160,14 @@ def credential_data(assertion: Assertion) -> edc.CredentialData:
         supervision = _en(course.get_assessment_supervision_display())
         entry = _en(course.prerequisites)
         stackability = _en(course.stackability)
-    narrative = record.credential_narrative(
-        results=results,
-        override_reason=assertion.override_reason,
-        prior_learning=assertion.prior_learning,
-    )
+    narrative = record.credential_narrative(assertion)
     overall = None
     if assertion.by_decision:
         overall = _en(record.DECISION)
     elif assertion.prior_learning:
         overall = _en(record.PRIOR_LEARNING)
-    elif not outcomes:  # a pathway's own badge: it stands on the learner's badges, not outcomes
-        overall = _en("Awarded for the micro-credentials of the pathway")
+    elif assertion.pathway_id:  # it stands on the learner's badges, not on outcomes
+        overall = _en(record.outcomes_statement(assertion))
     pk = str(assertion.pk)
     return edc.CredentialData(
         id=credential_id(assertion),

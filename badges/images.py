@@ -4,9 +4,12 @@ import io
 import textwrap
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
+
+from .openbadges import baking
 
 SIZE = 512
 # Colours per level, dark enough for white text at 4.5:1.
@@ -18,6 +21,23 @@ LEVEL_COLOURS = {
     "professional_certification": "#7a1026",
 }
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def image_media_type(data: bytes) -> str:
+    """A badge image is a PNG or an SVG (uploads are checked to be one or the other)."""
+    return "image/png" if data.startswith(baking.PNG_SIGNATURE) else "image/svg+xml"
+
+
+def version_image_bytes(version) -> bytes:
+    """The image of a badge design version. A version's image changes only while no badge uses
+    it, and then its stored name changes (uploads never overwrite): the name keys the cache."""
+    key = f"badge-image:{version.pk}:{version.image.name}"
+    data = cache.get(key)
+    if data is None:
+        with version.image.open("rb") as handle:
+            data = handle.read()
+        cache.set(key, data, 3600)
+    return data
 
 
 def _font(size):

@@ -186,10 +186,11 @@ class BadgeClassVersion(models.Model):
 
     @property
     def awarded_for(self) -> str:
-        """What the badge is awarded for, in words: its course's title, or its pathway's."""
+        """What the badge is awarded for, in words: its course's title, or its pathway's name
+        as this version froze it (a pathway badge is named after its pathway)."""
         if self.badge_class.course_id is not None:
             return self.course.title
-        return f"the pathway {self.badge_class.pathway.name}"
+        return f"the pathway {self.name}"
 
     @property
     def criteria_path(self) -> str:
@@ -297,6 +298,9 @@ class Assertion(models.Model):
     expires_on = models.DateTimeField(null=True, blank=True)
     narrative = models.TextField(blank=True)
     evidence = models.JSONField(default=list, blank=True)
+    # The offering the learner took, as it was at issue ({"title", "starts_on", "ends_on"}):
+    # an offering's dates may be corrected later, what the badge says of them may not.
+    took_part = models.JSONField(default=dict, blank=True, editable=False)
     automatic = models.BooleanField(default=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

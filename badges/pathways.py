@@ -10,22 +10,24 @@ as the credential's evidence). The database allows one pathway badge per learner
 a task delivered twice, a race or the beat sweep issue nothing twice, and nothing the centre
 revoked is issued again.
 
-Revoking a component never silently leaves a pathway badge standing: :func:`dependents` tells the
-revocation page what stands on a badge, and the centre decides (``services.assertion_revoke``).
+Revoking a component never silently leaves a pathway badge standing on nothing: :func:`dependents`
+tells the revocation page which pathway badges would no longer be earned, and the centre decides
+(``services.assertion_revoke``); one the learner's other badges still earn stays, audited.
 """
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import require_leads_admin
 from accounts.audit import audit_record
-from courses.models import CourseStatus
+from courses.models import Course, CourseStatus
 
 from . import credentials, pathway_rules
 from .images import default_badge_image
@@ -67,20 +69,34 @@ def rule_sentence(pathway) -> str:
 
 
 def _published_badge_ids(ids) -> set:
+    """The badges among ``ids`` whose course has a version in the catalogue (a badge of an
+    earlier version stands for the course: any version's badge counts)."""
+    published = Course.objects.filter(status=CourseStatus.PUBLISHED).values("lineage")
     return set(
-        BadgeClass.objects.filter(pk__in=ids, course__status=CourseStatus.PUBLISHED).values_list(
+        BadgeClass.objects.filter(pk__in=ids, course__lineage__in=published).values_list(
             "pk", flat=True
         )
     )
 
 
+def _with_components(pathways):
+    return pathways.select_related("badge_class").prefetch_related(
+        "components__badge_class__course"
+    )
+
+
 def published_pathways():
     """Published pathways with their badges and courses, for the catalogue and progress."""
-    return (
-        Pathway.objects.filter(published_at__isnull=False)
-        .select_related("badge_class")
-        .prefetch_related("components__badge_class__course")
-    )
+    return _with_components(Pathway.objects.filter(published_at__isnull=False))
+
+
+def pathway_public(pk) -> Pathway | None:
+    """The pathway at its public address: published, or withdrawn with badges issued for it
+    (they name it as their criteria); None otherwise."""
+    pathway = _with_components(Pathway.objects.filter(pk=pk)).first()
+    if pathway is None or not (pathway.published or pathway.assertions.exists()):
+        return None
+    return pathway
 
 
 # --- The LEADS team defines pathways ---------------------------------------------------------
@@ -265,9 +281,11 @@ def pathway_publish(*, pathway, acting_user, publish: bool = True) -> Pathway:
 # --- Learners' progress ---------------------------------------------------------------------------
 
 
-def held_badges(learner_ids, *, now) -> dict:
-    """{learner id: {badge class id: their current course badge}}: issued, not revoked, not
-    expired. One query."""
+def held_badges(learner_ids, *, now, excluding=None) -> dict:
+    """{learner id: {course lineage: their current badge of that course}}: issued, not revoked,
+    not expired (``excluding``: one badge to leave out, as if revoked). A course is known by its
+    lineage, so a badge of any of its versions counts for a pathway that names another. One
+    query; read a pathway's share of it with :func:`held_for`."""
     held: dict = {}
     rows = (
         Assertion.objects.filter(
@@ -276,12 +294,26 @@ def held_badges(learner_ids, *, now) -> dict:
             revoked_at__isnull=True,
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=now))
+        .exclude(pk__in=[excluding] if excluding else [])
+        .annotate(lineage=F("badge_class__course__lineage"))
         .only("pk", "recipient_id", "badge_class_id", "issued_on", "badge_version_id")
         .order_by("issued_on")
     )
     for assertion in rows:
-        held.setdefault(assertion.recipient_id, {}).setdefault(assertion.badge_class_id, assertion)
+        held.setdefault(assertion.recipient_id, {}).setdefault(assertion.lineage, assertion)
     return held
+
+
+def held_for(pathway, held) -> dict:
+    """{component badge class id: the learner's badge that counts for it}, from one learner's
+    :func:`held_badges` (prefetch ``components__badge_class__course``, as
+    :func:`published_pathways` does)."""
+    found = {}
+    for component in pathway.components.all():
+        badge = held.get(component.badge_class.course.lineage)
+        if badge is not None:
+            found[component.badge_class_id] = badge
+    return found
 
 
 def learner_pathways(learner, *, now=None) -> list[dict]:
@@ -295,10 +327,18 @@ def learner_pathways(learner, *, now=None) -> list[dict]:
             "pk", "pathway_id", "issued_on", "revoked_at"
         )
     }
+    shown = list(published_pathways())
+    withdrawn = set(earned) - {p.pk for p in shown}
+    if withdrawn:  # a pathway withdrawn after its badge was issued to them stays in their list
+        shown += _with_components(Pathway.objects.filter(pk__in=withdrawn))
     rows = []
-    for pathway in published_pathways():
+    for pathway in shown:
+        counting = held_for(pathway, held)
         state = pathway_rules.progress(
-            rule=pathway.rule, count=pathway.count, components=components_of(pathway), held=held
+            rule=pathway.rule,
+            count=pathway.count,
+            components=components_of(pathway),
+            held=counting,
         )
         if not state.started and pathway.pk not in earned:
             continue
@@ -310,7 +350,7 @@ def learner_pathways(learner, *, now=None) -> list[dict]:
                 "components": [
                     {
                         "component": c,
-                        "badge": held.get(c.badge_class_id),
+                        "badge": counting.get(c.badge_class_id),
                         "course": c.badge_class.course,
                     }
                     for c in pathway.components.all()
@@ -354,8 +394,9 @@ def course_badges_issued_on_commit(assertions) -> None:
     badge_ids = {a.badge_class_id for a in assertions if a.enrollment_id}
     if not badge_ids:
         return
+    courses = BadgeClass.objects.filter(pk__in=badge_ids).values("course__lineage")
     if not PathwayComponent.objects.filter(
-        badge_class_id__in=badge_ids, pathway__published_at__isnull=False
+        badge_class__course__lineage__in=courses, pathway__published_at__isnull=False
     ).exists():
         return
     _award_on_commit(learner_ids=sorted({a.recipient_id for a in assertions}))
@@ -371,7 +412,7 @@ def _learners_holding(pathway_ids) -> list:
         Assertion.objects.filter(
             enrollment__isnull=False,
             revoked_at__isnull=True,
-            badge_class_id__in=components.values("badge_class_id"),
+            badge_class__course__lineage__in=components.values("badge_class__course__lineage"),
         )
         .values_list("recipient_id", flat=True)
         .distinct()
@@ -383,6 +424,8 @@ def pathway_badges_award(*, learner_ids=None, pathway_ids=None, now=None) -> int
     hold a pathway's badge when ``learner_ids`` is None: the sweep). Returns how many were
     issued. Safe to run twice: one pathway badge per learner and pathway, ever."""
     from accounts.models import User
+
+    from .services import IssueRefused
 
     now = now or timezone.now()
     pathways = list(published_pathways())
@@ -411,13 +454,20 @@ def pathway_badges_award(*, learner_ids=None, pathway_ids=None, now=None) -> int
                     rule=pathway.rule,
                     count=pathway.count,
                     components=components_of(pathway),
-                    held=badges,
+                    held=held_for(pathway, badges),
                 )
-                if state.complete:
+                if not state.complete:
+                    continue
+                try:
                     _, created = pathway_badge_issue(
                         pathway=pathway, learner=learners[learner_id], now=now
                     )
-                    issued += created
+                except IssueRefused as refused:
+                    # One learner's refusal (a component revoked a moment ago) must not stop
+                    # the others' badges; the next sweep looks again.
+                    log.warning("Pathway badge of %s not issued: %s", learner_id, refused)
+                    continue
+                issued += created
     return issued
 
 
@@ -435,6 +485,13 @@ def _component_evidence(assertion) -> dict:
     }
 
 
+def _earliest(*moments):
+    """A pathway badge is current no longer than the badges it stands on: the earliest expiry
+    among them (None: none expires)."""
+    given = [m for m in moments if m is not None]
+    return min(given) if given else None
+
+
 @transaction.atomic
 def pathway_badge_issue(*, pathway, learner, now=None) -> tuple[Assertion, bool]:
     """Issue a pathway's badge to a learner whose current badges satisfy its rule. Returns
@@ -446,7 +503,7 @@ def pathway_badge_issue(*, pathway, learner, now=None) -> tuple[Assertion, bool]
         return existing, False
     now = (now or timezone.now()).replace(microsecond=0)
     pathway = published_pathways().get(pk=pathway.pk)
-    held = held_badges([learner.pk], now=now).get(learner.pk, {})
+    held = held_for(pathway, held_badges([learner.pk], now=now).get(learner.pk, {}))
     state = pathway_rules.progress(
         rule=pathway.rule, count=pathway.count, components=components_of(pathway), held=held
     )
@@ -478,7 +535,7 @@ def pathway_badge_issue(*, pathway, learner, now=None) -> tuple[Assertion, bool]
         salt=salt,
         recipient_hash=hash_recipient(email, salt),
         issued_on=now,
-        expires_on=_expiry(version, now),
+        expires_on=_earliest(_expiry(version, now), *(c.expires_on for c in components)),
         narrative=f"{learner.full_name} earned the pathway {pathway.name} by stacking "
         f"{len(components)} micro-credentials of the centre: {names}.",
         evidence=[_component_evidence(c) for c in components],
@@ -498,8 +555,34 @@ def pathway_badge_issue(*, pathway, learner, now=None) -> tuple[Assertion, bool]
 # --- Revocation: what stands on a badge ---------------------------------------------------------
 
 
-def dependents(assertion) -> list[Assertion]:
-    """The pathway badges, not revoked, that stand on this badge."""
-    return list(
+@dataclass(frozen=True)
+class Dependents:
+    """The pathway badges, not revoked, that stand on a badge about to be revoked."""
+
+    lost: list  # no longer earned without it: the centre decides what becomes of them
+    kept: list  # still earned by the learner's other current badges: they stay true
+
+
+def dependents(assertion, *, now=None) -> Dependents:
+    """What stands on this badge, split by whether the learner's other current badges (as if
+    this one were revoked) still satisfy each pathway's rule."""
+    standing = list(
         assertion.pathway_badges.filter(revoked_at__isnull=True).select_related("badge_version")
+    )
+    if not standing:
+        return Dependents(lost=[], kept=[])
+    others = held_badges(
+        [assertion.recipient_id], now=now or timezone.now(), excluding=assertion.pk
+    ).get(assertion.recipient_id, {})
+    rules = _with_components(Pathway.objects.filter(pk__in={a.pathway_id for a in standing}))
+    earned = {
+        p.pk
+        for p in rules
+        if pathway_rules.progress(
+            rule=p.rule, count=p.count, components=components_of(p), held=held_for(p, others)
+        ).complete
+    }
+    return Dependents(
+        lost=[a for a in standing if a.pathway_id not in earned],
+        kept=[a for a in standing if a.pathway_id in earned],
     )

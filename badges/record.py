@@ -83,23 +83,36 @@ def issued_narrative(
     return "\n".join(lines)
 
 
-def pathway_sentence(stacked: int) -> str:
+def stacked_names(assertion) -> list[str] | None:
+    """The micro-credentials a pathway badge stands on, by name, as frozen in its evidence at
+    issue; None for a course badge."""
+    if not assertion.pathway_id:
+        return None
+    return [e.get("name", "") for e in assertion.evidence]
+
+
+def outcomes_statement(assertion) -> str:
+    """What the badge says it certifies, in one sentence: the outcomes demonstrated by
+    assessment for a course badge; for a pathway badge (which has no outcomes of its own), the
+    micro-credentials it stands on, each of which states its own outcomes."""
+    names = stacked_names(assertion)
+    if names is None:
+        return outcomes_sentence(assertion.outcome_results)
     return (
-        f"Earned by stacking {stacked} micro-credentials of the centre, each listed as evidence "
-        "with its own verification page."
+        f"Earned by stacking {len(names)} micro-credentials of the centre: {_codes(names)}. "
+        "Each states the learning outcomes its learner demonstrated, on its own verification page."
     )
 
 
-def credential_narrative(
-    *, results, override_reason, prior_learning=False, stacked=None
-) -> str | None:
-    """What the OB 3.0 credential subject's ``narrative`` says (nothing when every outcome was
-    demonstrated by assessment and the badge was earned, not decided). It never names the
-    learner, whom the credential identifies only by a hash. A pathway badge (``stacked``: how
-    many badges it stands on) has no outcomes of its own and says what it stands on."""
-    if stacked is not None:
-        return pathway_sentence(stacked)
-    results = list(results)
+def credential_narrative(assertion) -> str | None:
+    """What the OB 3.0 credential subject's (and the EDC's) ``narrative`` says: nothing when
+    every outcome was demonstrated by assessment and the badge was earned, not decided. It never
+    names the learner, whom the credential identifies only by a hash. A pathway badge has no
+    outcomes of its own and says what it stands on."""
+    if assertion.pathway_id:
+        return outcomes_statement(assertion)
+    results = list(assertion.outcome_results)
+    override_reason, prior_learning = assertion.override_reason, assertion.prior_learning
     if not override_reason and not prior_learning and every_outcome_demonstrated(results):
         return None
     parts = [decision_sentence(override_reason)] if override_reason else []

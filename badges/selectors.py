@@ -160,7 +160,7 @@ def outcome_results(assertion) -> list[dict]:
             "text": r.get("text", ""),
             "demonstrated": bool(r.get("demonstrated")),
             "demonstrated_by": [
-                {"title": d.get("title", ""), "assessed_on": _date(d.get("assessed_on"))}
+                {"title": d.get("title", ""), "assessed_on": iso_date(d.get("assessed_on"))}
                 for d in r.get("demonstrated_by", [])
             ],
         }
@@ -168,7 +168,8 @@ def outcome_results(assertion) -> list[dict]:
     ]
 
 
-def _date(value):
+def iso_date(value) -> date | None:
+    """A date kept as ISO text in a frozen record; None if there is none or it is not one."""
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -257,7 +258,7 @@ def assertion_view(assertion, *, now) -> AssertionView:
         by_decision=assertion.by_decision,
         decision=record.DECISION if assertion.by_decision else "",
         prior_learning=record.PRIOR_LEARNING_SENTENCE if assertion.prior_learning else "",
-        outcomes_sentence=record.outcomes_sentence(results),
+        outcomes_sentence=record.outcomes_statement(assertion),
     )
 
 

@@ -395,11 +395,21 @@ def _build(
         expires_on=_expiry(version, now),
         narrative=_narrative(narrative, enrollment, badge, frozen, override_reason),
         evidence=_evidence(results, handed_in),
+        took_part=offering_taken(enrollment.offering),
         prior_learning=enrollment.offering.is_prior_learning,
         automatic=acting_user is None,
         issued_by=acting_user,
         override_reason=override_reason,
     )
+
+
+def offering_taken(offering) -> dict:
+    """What an issued badge keeps of the offering its learner took (``Assertion.took_part``)."""
+    return {
+        "title": offering.label,
+        "starts_on": offering.starts_on.isoformat(),
+        "ends_on": offering.ends_on.isoformat(),
+    }
 
 
 def _narrative(given, enrollment, badge, frozen, override_reason):
@@ -574,10 +584,11 @@ REVOKE_DEPENDENTS, KEEP_DEPENDENTS = "revoke", "keep"
 def assertion_revoke(*, assertion, acting_user, reason, dependents=None) -> Assertion:
     """Revoke a badge: immediate, visible everywhere, and the record is kept.
 
-    When pathway badges stand on it (pathways.dependents), the centre decides: ``dependents``
-    is ``"revoke"`` (they are revoked too, saying why) or ``"keep"`` (they stand, and the
-    decision is audited); without a decision nothing is revoked (:class:`DependentsUndecided`),
-    so a pathway badge is never left standing on a revoked badge unnoticed."""
+    When pathway badges stand on it that would no longer be earned without it
+    (pathways.dependents), the centre decides: ``dependents`` is ``"revoke"`` (they are revoked
+    too, saying why) or ``"keep"`` (they stand, and the decision is audited); without a decision
+    nothing is revoked (:class:`DependentsUndecided`), so a pathway badge is never left standing
+    on a revoked badge unnoticed. One the learner's other badges still earn stays, audited."""
     from .pathways import dependents as standing_on
 
     require_leads_admin(acting_user, "revoke badges")
@@ -590,16 +601,16 @@ def assertion_revoke(*, assertion, acting_user, reason, dependents=None) -> Asse
     if assertion.revoked_at:
         raise IssueRefused("This badge was already revoked.")
     standing = standing_on(assertion)
-    if standing and dependents not in (REVOKE_DEPENDENTS, KEEP_DEPENDENTS):
-        raise DependentsUndecided(standing)
+    if standing.lost and dependents not in (REVOKE_DEPENDENTS, KEEP_DEPENDENTS):
+        raise DependentsUndecided(standing.lost)
     _revoke(assertion, acting_user=acting_user, reason=reason)
-    for pathway_badge in standing:
+    name = assertion.badge_version.name
+    for pathway_badge in standing.lost:
         if dependents == REVOKE_DEPENDENTS:
             _revoke(
                 Assertion.objects.select_for_update().get(pk=pathway_badge.pk),
                 acting_user=acting_user,
-                reason=f"A badge it stands on, “{assertion.badge_version.name}”, was revoked: "
-                f"{reason}",
+                reason=f"A badge it stands on, “{name}”, was revoked: {reason}",
             )
         else:
             audit_record(
@@ -607,9 +618,18 @@ def assertion_revoke(*, assertion, acting_user, reason, dependents=None) -> Asse
                 action="assertion.kept_standing",
                 target=pathway_badge,
                 summary=f"Kept the pathway badge “{pathway_badge.badge_version.name}” of "
-                f"{pathway_badge.recipient_name} standing although “"
-                f"{assertion.badge_version.name}”, which it stands on, was revoked.",
+                f"{pathway_badge.recipient_name} standing although “{name}”, which it stands "
+                "on, was revoked.",
             )
+    for pathway_badge in standing.kept:
+        audit_record(
+            actor=acting_user,
+            action="assertion.still_earned",
+            target=pathway_badge,
+            summary=f"The pathway badge “{pathway_badge.badge_version.name}” of "
+            f"{pathway_badge.recipient_name} stands: “{name}” was revoked, and their other "
+            "badges still earn the pathway.",
+        )
     return assertion
 
 

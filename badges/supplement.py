@@ -41,6 +41,8 @@ class Element:
 def grade(assertion) -> str:
     """The result the badge records as a whole, in ``record.py``'s words."""
     results = assertion.outcome_results
+    if assertion.pathway_id:
+        return record.outcomes_statement(assertion)
     if assertion.by_decision:
         return record.decision_sentence(assertion.override_reason)
     if assertion.prior_learning:

@@ -469,7 +469,7 @@ def revoke(request, pk):
         pk=pk,
     )
     back = _safe_next(request, reverse("badge_admin:list"))
-    standing = [] if assertion.revoked_at else pathways.dependents(assertion)
+    standing = [] if assertion.revoked_at else pathways.dependents(assertion).lost
     form = forms.RevokeForm(posted(request), dependents=standing)
     if request.method == "POST" and form.is_valid():
         try:

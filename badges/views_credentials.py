@@ -28,10 +28,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from . import identifiers, signing, status
-from .images import png_as_svg
+from .images import image_media_type, png_as_svg, version_image_bytes
 from .models import Assertion, Issuer
 from .openbadges import baking
-from .views_public import _badge_image_bytes, _image_type
 
 VC_LD_JSON = "application/vc+ld+json"
 VC_JWT = "application/vc+jwt"
@@ -99,7 +98,7 @@ def credential_image(request, pk):
     key = f"baked-ob3:{assertion.pk}:{digest}:{'svg' if as_svg else 'own'}"
     data = cache.get(key)
     if data is None:
-        image = _badge_image_bytes(assertion.badge_version)
+        image = version_image_bytes(assertion.badge_version)
         if as_svg and image.startswith(baking.PNG_SIGNATURE):
             image = png_as_svg(image)
         if image.startswith(baking.PNG_SIGNATURE):
@@ -112,7 +111,7 @@ def credential_image(request, pk):
                 fmt=baking.OB3,
             )
         cache.set(key, data, 3600)
-    response = _respond(request, data, _image_type(data))
+    response = _respond(request, data, image_media_type(data))
     if request.GET.get("download"):
         extension = "png" if data.startswith(baking.PNG_SIGNATURE) else "svg"
         response["Content-Disposition"] = (

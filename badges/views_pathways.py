@@ -146,7 +146,9 @@ def catalogue(request):
 
 @require_GET
 def catalogue_pathway(request, pk):
-    pathway = pathways.published_pathways().filter(pk=pk).first()
+    """A pathway's public page: the criteria URL of its badge in every format, so a withdrawn
+    pathway whose badge was issued keeps it (saying it is no longer offered)."""
+    pathway = pathways.pathway_public(pk)
     if pathway is None:
         raise Http404("No published pathway at this address.")
     return render(request, "badges/pathways/pathway.html", _catalogue_row(pathway))

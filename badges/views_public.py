@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from courses.models import Course
 
 from . import documents, public_cache, qr, selectors, views_pages
+from .images import image_media_type, version_image_bytes
 from .models import Assertion, Issuer
 from .openbadges import baking
 
@@ -103,30 +104,14 @@ def badge_class(request, pk, suffix=""):
     return _page(views_pages.badge_class_page(request, version))
 
 
-def _image_type(data):
-    return "image/png" if data.startswith(baking.PNG_SIGNATURE) else "image/svg+xml"
-
-
 @require_GET
 def badge_class_image(request, pk):
     badge = _badge_class(pk)
-    data = _badge_image_bytes(badge)
-    response = HttpResponse(data, content_type=_image_type(data))
+    data = version_image_bytes(badge)
+    response = HttpResponse(data, content_type=image_media_type(data))
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def _badge_image_bytes(version):
-    """The image of a badge design version. A version's image changes only while no badge uses
-    it, and then its stored name changes (uploads never overwrite): the name keys the cache."""
-    key = f"badge-image:{version.pk}:{version.image.name}"
-    data = cache.get(key)
-    if data is None:
-        with version.image.open("rb") as handle:
-            data = handle.read()
-        cache.set(key, data, 3600)
-    return data
 
 
 def _public_columns():
@@ -183,7 +168,7 @@ def baked_image(assertion_obj) -> bytes:
     data = cache.get(key)
     if data is None:
         document = documents.assertion_json(assertion_obj)
-        image = _badge_image_bytes(version)
+        image = version_image_bytes(version)
         data = baking.bake_hosted_assertion(
             image,
             assertion_id=document["id"],
@@ -198,7 +183,7 @@ def assertion_image(request, pk):
     obj = _assertion(pk)
     data = baked_image(obj)
     extension = "png" if data.startswith(baking.PNG_SIGNATURE) else "svg"
-    response = HttpResponse(data, content_type=_image_type(data))
+    response = HttpResponse(data, content_type=image_media_type(data))
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="badge-{obj.pk}.{extension}"'
     response["Cache-Control"] = "public, no-cache"

@@ -4,7 +4,7 @@ URLs, the verification page and the backpack offer them."""
 
 import base64
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -120,6 +120,21 @@ def test_an_earned_badge_has_the_course_and_the_annex_elements(issued):
     assert document["issuer"]["legalName"] == {"en": version.issuer_name}
     assert document["issuer"]["eIDASIdentifier"]["notation"] == "TEST-LEGAL-ID-0000"
     assert document["id"] == f"urn:credential:{issued.pk}"
+
+
+def test_correcting_the_offering_dates_later_does_not_change_what_the_edc_says(issued):
+    """The badge keeps the offering as it was at issue (Assertion.took_part): a date corrected
+    afterwards changes the next learners' badges, not this one."""
+    offering = issued.enrollment.offering
+    taken = (offering.starts_on, offering.ends_on)
+    before = edc.edc_document(issued)["credentialSubject"]["hasClaim"]["influencedBy"]
+    type(offering).objects.filter(pk=offering.pk).update(
+        starts_on=taken[0] - timedelta(days=60), ends_on=taken[1] + timedelta(days=60)
+    )
+    issued = Assertion.objects.get(pk=issued.pk)
+    activity = edc.credential_data(issued).activity
+    assert (activity.start.date(), activity.end.date()) == taken
+    assert edc.edc_document(issued)["credentialSubject"]["hasClaim"]["influencedBy"] == before
 
 
 # --- The seal -------------------------------------------------------------------------------------

@@ -5,15 +5,21 @@ import json
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import AuditEntry
 from accounts.tests.factories import UserFactory
-from badges import pathways
+from assessments.tests.factories import assessment_plan
+from badges import edc, pathways, selectors, supplement
 from badges.models import Assertion, Pathway
 from badges.pathways import PathwayRefused, pathway_publish, pathway_save
-from badges.services import DependentsUndecided, assertion_revoke
-from courses.services import course_retire
-from courses.tests.factories import leads_admin
+from badges.services import DependentsUndecided, assertion_revoke, badge_class_create
+from courses.models import CourseStatus
+from courses.rules import EU_MANDATORY_ELEMENTS
+from courses.services import course_publish, course_retire, course_set_status, course_start_revision
+from courses.tests.factories import leads_admin, running_offering
 
 from .factories import badge_course, issued_badge
 
@@ -71,6 +77,9 @@ def test_the_pathway_badge_is_issued_with_the_last_badge_it_needs(setups, earn):
     assert badge.badge_version.ects_credits == sum(c.badge_version.ects_credits for c in components)
     assert badge.badge_version.eqf_level == 5
     assert "Statistics" in badge.narrative and "Data Analyst" in badge.narrative
+    assert badge.expires_on == min(c.expires_on for c in components), (
+        "current no longer than the badges it stands on"
+    )
 
 
 def test_its_credential_lists_the_badges_it_stands_on_and_is_signed(setups, client, earn):
@@ -278,3 +287,156 @@ def test_the_independent_verifier_accepts_the_pathway_credential(
     assert result["verified"], result["errors"]
     credential["evidence"].pop()
     assert not js_verify(credential, controllers=[controller], contexts=contexts)["verified"]
+
+
+# --- What an issued pathway badge says stays true ---------------------------------------------
+
+
+def test_every_form_of_the_pathway_badge_names_what_it_stands_on(setups, earn):
+    """A pathway badge has no outcomes of its own: its page, PDF supplement and EDC name the
+    micro-credentials it stands on, never "outcomes demonstrated: none"."""
+    pathway = define(setups)
+    learner = UserFactory(is_learner=True)
+    earn(setups, learner, 0, 1, 2)
+    badge = pathway_badge(pathway, learner)
+    view = selectors.assertion_view(badge, now=timezone.now())
+    elements = {e.label: e.value for e in supplement.mandatory_elements(view, country="PAK")}
+    data = edc.credential_data(badge)
+    said = [
+        view.outcomes_sentence,
+        supplement.grade(badge),
+        elements[EU_MANDATORY_ELEMENTS["learning_outcomes"]],
+        data.award_note["en"],
+        data.overall_grade["en"],
+    ]
+    for sentence in said:
+        assert "none" not in sentence.lower(), sentence
+        assert all(title in sentence for title in ("Statistics", "Python", "Visualisation"))
+        assert "3 micro-credentials" in sentence
+
+
+def test_renaming_a_pathway_leaves_its_issued_badges_as_they_were(setups, earn, client):
+    pathway = define(setups, name="Data Analyst")
+    learner = UserFactory(is_learner=True)
+    earn(setups, learner, 0, 1, 2)
+    badge = pathway_badge(pathway, learner)
+    define_again = pathway_save(
+        acting_user=leads_admin(),
+        pathway=pathway,
+        name="Senior Data Analyst",
+        description="Renamed.",
+        rule="all",
+        count=0,
+        eqf_level=5,
+        badge_ids=[setup[4].pk for setup in setups],
+    )
+    assert define_again.name == "Senior Data Analyst"
+    badge.refresh_from_db()
+    assert badge.badge_version.awarded_for == "the pathway Data Analyst"
+    page = client.get(reverse("badges:assertion", args=[badge.pk]), HTTP_ACCEPT="text/html")
+    text = page.content.decode()
+    assert "Data Analyst" in text and "Senior Data Analyst" not in text
+
+
+def revised(setup):
+    """Version 2 of a course setup's course, published, with its own plan, offering and badge:
+    version 1's badge class stays as it was."""
+    course = setup[0]
+    draft, _ = course_start_revision(course=course, acting_user=course.leader)
+    course_set_status(course=draft, to_status=CourseStatus.SUBMITTED, acting_user=draft.leader)
+    course_set_status(
+        course=draft, to_status=CourseStatus.APPROVED, acting_user=UserFactory(is_learner=False)
+    )
+    course_publish(course=draft, acting_user=leads_admin())
+    instructor = UserFactory(is_instructor=True, is_learner=False)
+    return (
+        draft,
+        assessment_plan(draft),
+        running_offering(course=draft, instructors=[instructor]),
+        instructor,
+        badge_class_create(course=draft, acting_user=leads_admin()),
+    )
+
+
+def test_a_badge_of_a_later_version_of_a_course_counts_for_the_pathway(setups, earn):
+    pathway = define(setups)  # names version 1's badges
+    setups[2] = revised(setups[2])
+    learner = UserFactory(is_learner=True)
+    earn(setups, learner, 0, 1, 2)
+    badge = pathway_badge(pathway, learner)
+    assert badge is not None, "the Visualisation badge of version 2 stands for the course"
+    assert setups[2][4].pk in {c.badge_class_id for c in badge.components.all()}
+    pathway_publish(pathway=pathway, acting_user=leads_admin(), publish=False)
+    pathway_publish(pathway=pathway, acting_user=leads_admin())  # still publishable
+
+
+def test_revoking_a_badge_the_pathway_can_spare_leaves_the_pathway_badge_standing(setups, earn):
+    """Any two of three: with the other two badges still held, the pathway is still earned, so
+    nothing is asked and the pathway badge stands, recorded."""
+    pathway = define(setups, rule="any", count=2)
+    learner = UserFactory(is_learner=True)
+    first, _ = earn(setups, learner, 0, 1)
+    standing = pathway_badge(pathway, learner)
+    earn(setups, learner, 2)
+    assert pathways.dependents(first).lost == []
+    assertion_revoke(assertion=first, acting_user=leads_admin(), reason="Wrong course")
+    standing.refresh_from_db()
+    assert standing.revoked_at is None
+    assert AuditEntry.objects.filter(action="assertion.still_earned").count() == 1
+
+
+def test_the_django_admin_revoke_action_says_which_badges_it_left_and_why(setups, earn, client):
+    pathway = define(setups)
+    learner = UserFactory(is_learner=True)
+    first, *_ = earn(setups, learner, 0, 1, 2)
+    admin = leads_admin()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    page = client.post(
+        reverse("admin:badges_assertion_changelist"),
+        {
+            "action": "revoke_selected",
+            ACTION_CHECKBOX_NAME: [first.pk],
+            "post": "yes",
+            "reason": "Plagiarism",
+        },
+        follow=True,
+    )
+    text = page.content.decode()
+    assert "0 badges revoked" in text
+    assert "Not revoked" in text and "pathway badge stands on this badge" in text
+    assert reverse("badge_admin:revoke", args=[first.pk]) in text
+    first.refresh_from_db()
+    assert first.revoked_at is None and pathway_badge(pathway, learner).revoked_at is None
+
+
+def test_a_withdrawn_pathway_keeps_its_page_and_its_place_in_its_holders_list(setups, earn, client):
+    """Its badges name its page as their criteria: withdrawing it must not make them point at
+    nothing, nor hide the badge from the learner's pathways."""
+    pathway = define(setups)
+    learner = UserFactory(is_learner=True)
+    earn(setups, learner, 0, 1, 2)
+    unearned = define(setups, name="Never issued")
+    for withdrawn in (pathway, unearned):
+        pathway_publish(pathway=withdrawn, acting_user=leads_admin(), publish=False)
+    page = client.get(reverse("badges:pathway", args=[pathway.pk]))
+    assert page.status_code == 200 and "no longer offered" in page.content.decode()
+    assert client.get(reverse("badges:pathway", args=[unearned.pk])).status_code == 404
+    client.force_login(learner)
+    mine = client.get(reverse("badges:my_pathways")).content.decode()
+    assert "Data Analyst" in mine and "your pathway badge" in mine
+
+
+def test_the_django_admin_shows_a_pathway_badge_but_does_not_change_it(setups, client):
+    pathway = define(setups)
+    admin = leads_admin()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    url = reverse("admin:badges_badgeclass_change", args=[pathway.badge_class_id])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="name"' not in page.content.decode(), "read only"
+    assert client.post(url, {"name": "Renamed behind the pathway's back"}).status_code == 403
+    pathway.badge_class.refresh_from_db()
+    assert pathway.badge_class.name == "Data Analyst"
