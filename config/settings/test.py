@@ -56,19 +56,15 @@ AXES_ENABLED = False
 BADGE_KEK = BADGE_KEK or os.environ.setdefault(
     "BADGE_KEK", base64.b64encode(secrets.token_bytes(32)).decode()
 )
-# A self-signed seal per test run unless one is given; its paths go into the environment so that
-# the Celery worker the tests start seals with the same one.
+# A self-signed seal per test run unless one is given; its directory goes into the environment
+# (TEST_SEAL_DIR, not the SEAL_* names, which production subprocesses of the tests would take as
+# theirs) so that the Celery worker the tests start seals with the same one.
 if not (SEAL_CERTIFICATE_FILE and SEAL_KEY_FILE):
     from config.seal_files import ensure_self_signed_seal
 
     _seal_dir = os.environ.setdefault("TEST_SEAL_DIR", tempfile.mkdtemp(prefix="seal-"))
     SEAL_CERTIFICATE_FILE, SEAL_KEY_FILE = (
-        os.environ.setdefault(name, str(path))
-        for name, path in zip(
-            ("SEAL_CERTIFICATE_FILE", "SEAL_KEY_FILE"),
-            ensure_self_signed_seal(Path(_seal_dir), organisation=CENTRE_NAME),
-            strict=True,
-        )
+        str(path) for path in ensure_self_signed_seal(Path(_seal_dir), organisation=CENTRE_NAME)
     )
 AWARDING_BODY_LEGAL_IDENTIFIER = AWARDING_BODY_LEGAL_IDENTIFIER or "TEST-LEGAL-ID-0000"
 SEAL_SIGNATORY_NAME = SEAL_SIGNATORY_NAME or "Test Signatory"

@@ -18,9 +18,7 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, **env):
-    # The test settings put their own seal into the environment (for the tests' worker).
-    seal = {"SEAL_CERTIFICATE_FILE", "SEAL_KEY_FILE", "SEAL_KEY_PASSWORD", "TEST_SEAL_DIR"}
-    unset = {*PRODUCTION_ENV, *seal, "DJANGO_ALLOW_ASYNC_UNSAFE"} - {"DATABASE_URL"}
+    unset = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"} - {"DATABASE_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run(
