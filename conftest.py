@@ -14,7 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 ARTEFACTS = ROOT / "test-artefacts"
 
-pytest_plugins = ["config.testing.processes"]
+pytest_plugins = [
+    "config.testing.processes",
+    "config.testing.oidc_provider",
+    "config.testing.saml_idp",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-# Pango and HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes PDFs ~5x faster), fonts for PDFs.
-SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+# Pango and HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes PDFs ~5x faster), fonts for PDFs;
+# xmlsec1, which pysaml2 runs to sign and verify SAML messages.
+SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core xmlsec1"
 # Chromium and its driver for the browser tests; Poppler's pdfsig checks the sealed PDFs.
 DEV_SYSTEM_PACKAGES="chromium chromium-driver poppler-utils"
 # wrk, the HTTP load generator of the benchmarks (bench/verification_load.py).

@@ -12,7 +12,7 @@ tools/ob2-validator/setup.sh >/dev/null
 # The independent Verifiable Credentials verifier (Digital Bazaar's JavaScript stack), from npm.
 # axe-core, injected by the accessibility browser test. An OpenID4VCI wallet (Animo's
 # @openid4vc/openid4vci) that takes our offers as a holder would.
-for tool in tools/vc-verifier tools/a11y tools/oid4vci-wallet tools/lcw-wallet; do
+for tool in tools/vc-verifier tools/a11y tools/oid4vci-wallet tools/lcw-wallet tools/oidc-provider; do
   if command -v npm >/dev/null && [ ! -d "$tool/node_modules" ]; then
     npm ci --prefix "$tool" --silent --no-audit --no-fund
   fi
