@@ -153,6 +153,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 # What an AuditEntry can record, and how the history lists and the admin name it. Course moves
 # are not here: CourseTransition and leads' Decision are their audit rows.
 AUDIT_ACTIONS = {
+    "sso.account_created": "Account created at first single sign-on",
+    "sso.linked": "Single sign-on identity linked",
+    "sso.unlinked": "Single sign-on identity unlinked",
+    "sso.role_granted": "Role granted by an identity provider claim",
     "signing_key.rotated": "Signing key rotated",
     "signing_key.compromised": "Signing key marked compromised",
     "unit.dean_appointed": "Dean or designates appointed",

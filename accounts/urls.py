@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from sso import views as sso_views
+
 from . import views
 from .forms import SignInForm
 
@@ -20,7 +22,8 @@ auth_urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out also signs out of the identity provider the person came from (sso).
+    path("accounts/sign-out/", sso_views.sign_out, name="logout"),
     path(
         "accounts/password-reset/",
         views.PasswordResetView.as_view(),

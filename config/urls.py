@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("badges.urls_ob3_api")),
     path("learn/badges/imported/", include("badges.urls_imported")),
     *auth_urlpatterns,
+    path("", include("sso.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "assessments",
     "evidence",
     "badges",
+    "sso",
 ]
 # The demo centre (`demo`, seed_demo: accounts with a published password) is installed by the
 # local and test settings only, never in production (DESIGN.md).
@@ -168,6 +169,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Single sign-on (sso/providers.py, README "Single sign-on"): the identity providers, as JSON.
+SSO_PROVIDERS_JSON = env.str("SSO_PROVIDERS", default="")
+SSO_PROVIDERS_FILE = env.str("SSO_PROVIDERS_FILE", default="")
+# How far a provider's clock may be from ours when its tokens' times are checked.
+SSO_CLOCK_LEEWAY_SECONDS = env_typed("SSO_CLOCK_LEEWAY_SECONDS", env.int, 60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"

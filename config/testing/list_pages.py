@@ -1265,6 +1265,13 @@ PAGES = [
 # Every other URL pattern, and why it is not a list page. Keys as in permission_matrix.py.
 URL_KEYS_EXCLUDED = {
     "health": "a fixed report on the database and cache",
+    "sso:start": "a redirect to the identity provider",
+    "sso:oidc_callback": "the provider's answer, then a redirect",
+    "sso:saml_acs": "POST only",
+    "sso:saml_done": "a redirect after signing in",
+    "sso:saml_metadata": "one XML document",
+    "sso:signed_out": "a redirect",
+    "sso:identities": "one row per configured identity provider (the centre's few, not users')",
     "accounts:dashboard": "one panel per role the person holds; no rows",
     "leads:course_create": "a form",
     "leads:course_detail": "one course; its history grows only with its own resubmissions",

@@ -257,6 +257,15 @@ PATTERNS = {
     "badges:profile": Entry(PUBLIC, {"pk": "hidden_owner.public_id"}),
     # --- Sign-in and passwords (accounts/urls.py, Django's views) --------------------------------
     "login": Entry(SIGNED_OUT_ONLY),
+    # --- Single sign-on (sso/urls.py): no provider is configured here, so every provider's
+    # pages are 404 (sso/tests covers them with real providers).
+    "sso:start": Entry(outcomes(404), {"slug": Literal("university")}),
+    "sso:oidc_callback": Entry(outcomes(404), {"slug": Literal("university")}),
+    "sso:saml_metadata": Entry(outcomes(404), {"slug": Literal("campus")}),
+    "sso:saml_acs": Entry(POST_ONLY, {"slug": Literal("campus")}),
+    "sso:saml_done": Entry(outcomes(404), {"slug": Literal("campus")}),
+    "sso:signed_out": Entry(outcomes(REDIRECT)),
+    "sso:identities": Entry(SIGNED_IN),
     "logout": Entry(POST_ONLY),
     "password_reset": Entry(PUBLIC),
     "password_reset_done": Entry(PUBLIC),
