@@ -24,17 +24,6 @@ class SignInForm(AuthenticationForm):
         ),
     }
 
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        from sso.linking import password_refused_by
-
-        provider = password_refused_by(user)
-        if provider:
-            raise forms.ValidationError(
-                f"Sign in with {provider}: the centre asks you to use it, not a password.",
-                code="sso_only",
-            )
-
 
 class UserAdminCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):

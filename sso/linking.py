@@ -4,8 +4,9 @@
   provider gives now.
 - A person signed in here who comes back from a provider links that identity to their account.
 - Otherwise an existing account is linked only when the provider says the e-mail is verified
-  (OIDC ``email_verified``; a SAML provider the centre marks ``trust_email``); never by an
-  unverified claim, which could be anyone's address.
+  (OIDC ``email_verified``; a SAML provider the centre marks ``trust_email``) and in one of its
+  ``email_domains`` if the centre lists them; never by an unverified claim, which could be
+  anyone's address, and never a staff or LEADS admin account, which its owner links.
 - A first sign-in with a verified e-mail nobody has creates a learner account.
 - Roles come only from the centre's explicit mapping of a claim (``providers.RoleMap``); they
   are granted, never taken away, by a sign-in, and each grant is audited.
@@ -13,6 +14,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +23,10 @@ from accounts.models import User
 from accounts.services import user_create
 
 from .models import ExternalIdentity
+
+MAX_SUBJECT = 255  # ExternalIdentity.subject
+# Accounts an e-mail address never links by itself: their owner links them, signed in.
+PRIVILEGED = ("is_superuser", "is_staff", "is_leads_admin")
 
 
 class SignInRefused(Exception):
@@ -47,8 +53,8 @@ def _full_name(claims: Claims) -> str:
 def external_sign_in(*, provider, claims: Claims, current_user=None) -> User:
     """The account this provider's answer signs in (see the module docstring), linked and
     with its mapped roles; :class:`SignInRefused` when it signs in nobody, changing nothing."""
-    if not claims.subject:
-        raise SignInRefused(f"{provider.name} did not say who you are (no subject identifier).")
+    if not claims.subject or len(claims.subject) > MAX_SUBJECT:
+        raise SignInRefused(f"{provider.name} did not say who you are (no usable identifier).")
     identity = (
         ExternalIdentity.objects.select_for_update()
         .select_related("user")
@@ -82,21 +88,29 @@ def _by_email(provider, claims: Claims) -> User:
             f"{provider.name} did not give your e-mail address, which the centre needs to "
             "make your account. Ask your university's IT service to release it."
         )
-    existing = User.objects.filter(email__iexact=email).first()
-    if not claims.email_verified:
-        if existing is not None:
-            raise SignInRefused(
-                f"An account here already uses {email}, and {provider.name} does not say the "
-                f"address is verified. Sign in with your password, then link {provider.name} "
-                "from your account page."
-            )
+    how_to_link = (
+        f"If you have an account here, sign in with your password, then link {provider.name} "
+        "from Sign-in methods (your name at the top of the page)."
+    )
+    if not claims.email_verified or not provider.vouches_for(email):
+        # The same words whether or not an account has the address: they confirm nothing.
         raise SignInRefused(
-            f"{provider.name} does not say {email} is verified, so no account is made from it. "
-            "Ask your university's IT service, or the LEADS team."
+            f"{provider.name} does not vouch for {email}, so the centre neither makes an "
+            f"account from it nor links one to it. {how_to_link}"
         )
+    existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
+        if any(getattr(existing, flag) for flag in PRIVILEGED):
+            raise SignInRefused(f"This account is linked only by its owner. {how_to_link}")
         return _link(provider, claims, existing, actor=existing)
-    user = user_create(email=email, full_name=_full_name(claims), is_learner=True)
+    try:
+        with transaction.atomic():
+            user = user_create(email=email, full_name=_full_name(claims)[:200], is_learner=True)
+    except (ValidationError, IntegrityError) as error:
+        raise SignInRefused(
+            f"No account could be made from what {provider.name} sent ({email}). Ask the "
+            "LEADS team."
+        ) from error
     audit_record(
         actor=user,
         action="sso.account_created",

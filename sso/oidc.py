@@ -43,10 +43,32 @@ def client(provider):
     )
 
 
+# ID tokens signed with one of these only: never "none", never HMAC with the client secret.
+SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+                      "ES512", "EdDSA")  # fmt: skip
+
+
+def _checked_metadata(provider):
+    """The discovery document, held to what the centre was configured with: the issuer it names
+    is the configured one (OIDC Discovery §4.3), and only asymmetric signatures are accepted
+    for ID tokens whatever it lists."""
+    app = client(provider)
+    metadata = app.load_server_metadata()
+    if metadata.get("issuer") != provider.issuer:
+        raise SignInRefused(
+            f"{provider.name}'s discovery document names another issuer; the centre trusts "
+            "none of it. Tell the LEADS team."
+        )
+    allowed = [a for a in metadata.get("id_token_signing_alg_values_supported", ["RS256"])
+               if a in SIGNING_ALGORITHMS] or ["RS256"]  # fmt: skip
+    metadata["id_token_signing_alg_values_supported"] = allowed
+    return app
+
+
 def redirect_to_provider(request, provider, *, callback_url):
     """The redirect that starts a sign-in at the provider (state, nonce, PKCE kept in session)."""
     try:
-        return client(provider).authorize_redirect(request, callback_url)
+        return _checked_metadata(provider).authorize_redirect(request, callback_url)
     except (requests.RequestException, ValueError, KeyError) as error:
         raise SignInRefused(
             f"{provider.name} cannot be reached just now. Try again in a few minutes."
@@ -63,9 +85,18 @@ def claims_from_callback(request, provider) -> tuple[Claims, str]:
         )
     if request.GET.get("error"):
         raise SignInRefused(f"{provider.name} did not sign you in: {request.GET['error']}.")
-    app = client(provider)
     try:
-        token = app.authorize_access_token(request, leeway=settings.SSO_CLOCK_LEEWAY_SECONDS)
+        app = _checked_metadata(provider)
+        token = app.authorize_access_token(
+            request,
+            leeway=settings.SSO_CLOCK_LEEWAY_SECONDS,
+            # Our client id must be an audience, and the issuer the configured one, whatever
+            # else the token carries.
+            claims_options={
+                "iss": {"essential": True, "values": [provider.issuer]},
+                "aud": {"essential": True, "values": [provider.client_id]},
+            },
+        )
     except (OAuthError, JoseError, ValueError) as error:
         raise SignInRefused(
             f"{provider.name}'s answer could not be trusted ({_reason(error)}), so nobody is "

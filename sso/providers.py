@@ -11,7 +11,8 @@ provider; any number, each shown on the sign-in page by its name::
 ``protocol`` is ``oidc`` (OpenID Connect: ``issuer``, ``client_id``, ``client_secret``,
 optional ``scopes``) or ``saml`` (SAML 2.0: ``metadata_url`` or ``metadata_file`` of the
 identity provider, optional ``attributes`` naming its attributes, and ``trust_email``: whether
-its ``mail`` is verified by the university). ``passwords`` is ``allowed`` (a person linked to it
+its ``mail`` is verified by the university). ``email_domains`` (optional) lists the domains whose
+addresses the provider may vouch for. ``passwords`` is ``allowed`` (a person linked to it
 may also sign in with a password) or ``sso_only``. ``roles`` grants a staff role only where the
 centre maps a claim's value to it, explicitly; nothing else the provider says makes anyone staff.
 """
@@ -21,6 +22,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -75,6 +77,8 @@ class Provider:
     metadata_file: str = ""
     trust_email: bool = False
     attributes: dict = field(default_factory=dict)
+    # The e-mail domains whose verified addresses may make or link accounts (empty: any).
+    email_domains: tuple = ()
 
     @property
     def sso_only(self) -> bool:
@@ -83,6 +87,11 @@ class Provider:
     @property
     def discovery_url(self) -> str:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+    def vouches_for(self, email: str) -> bool:
+        """Whether this provider's word on the address may make or link an account here."""
+        domain = email.rpartition("@")[2].lower()
+        return not self.email_domains or domain in self.email_domains
 
     def attribute(self, meaning: str) -> str:
         return self.attributes.get(meaning, SAML_ATTRIBUTES[meaning])
@@ -111,10 +120,18 @@ def _provider(index, entry) -> Provider:
     for key in required:
         if not isinstance(entry.get(key), str) or not entry[key]:
             raise _problem(index, entry, f"{key} is required for OpenID Connect.")
-    if protocol == OIDC and not entry["issuer"].startswith(("https://", "http://127.0.0.1")):
+    if protocol == OIDC and not _secure_address(entry["issuer"]):
         raise _problem(index, entry, "issuer must be an https address.")
     if protocol == SAML and not (entry.get("metadata_url") or entry.get("metadata_file")):
         raise _problem(index, entry, "metadata_url or metadata_file is required for SAML.")
+    if entry.get("metadata_url") and not _secure_address(entry["metadata_url"]):
+        raise _problem(index, entry, "metadata_url must be an https address.")
+    for key in ("trust_email",):
+        if not isinstance(entry.get(key, False), bool):
+            raise _problem(index, entry, f"{key} must be true or false (JSON), not a string.")
+    domains = entry.get("email_domains", [])
+    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise _problem(index, entry, 'email_domains must be a list such as ["example.edu"].')
     roles = entry.get("roles")
     role_map = None
     if roles is not None:
@@ -129,9 +146,18 @@ def _provider(index, entry) -> Provider:
             )  # fmt: skip
         role_map = RoleMap(claim=roles["claim"], values=dict(values))
     known = set(Provider.__dataclass_fields__) - {"roles"}
-    return Provider(
-        **{k: v for k, v in entry.items() if k in known},
-        roles=role_map,
+    given = {k: v for k, v in entry.items() if k in known}
+    given["email_domains"] = tuple(d.lower().lstrip("@") for d in domains)
+    return Provider(**given, roles=role_map)
+
+
+def _secure_address(url) -> bool:
+    """https, or plain http to this machine only (the demo's and the tests' providers)."""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or not parts.hostname:
+        return False
+    return parts.scheme == "https" or (
+        parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
     )
 
 

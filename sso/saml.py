@@ -9,7 +9,10 @@
 - The response arrives as a cross-site POST, which carries no session cookie (SameSite=Lax):
   the request we made is remembered in the cache by its id, and once the response checks out
   the browser is sent on to ``…/saml/done/`` with a single-use handoff (two minutes), where its
-  session is there again (so a signed-in person links rather than signs in).
+  session is there again and must hold the request it started: a handoff link sent to someone
+  else signs nobody in and links nothing. A signed-in person links rather than signs in.
+- The answer must come from the identity provider the request went to, not another of the same
+  metadata; a refused answer uses up its request.
 """
 
 import base64
@@ -20,7 +23,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import saml2
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -41,6 +44,8 @@ MAX_RESPONSE_BYTES = 256 * 1024  # a SAMLResponse is a few KB; more is not worth
 REQUEST_SECONDS = 15 * 60  # how long a person may take to sign in at the provider
 HANDOFF_SECONDS = 120
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+TIMEOUT_SECONDS = 10
+SESSION_REQUESTS = "sso_saml_requests"  # the request ids this browser started
 
 
 def _urls(base, slug):
@@ -61,6 +66,7 @@ def _client(slug, metadata_url, metadata_file, base) -> Saml2Client:
             "xmlsec_binary": XMLSEC,
             "metadata": metadata,
             "accepted_time_diff": settings.SSO_CLOCK_LEEWAY_SECONDS,
+            "http_client_timeout": TIMEOUT_SECONDS,
             "allow_unknown_attributes": True,
             "service": {
                 "sp": {
@@ -106,6 +112,10 @@ def redirect_to_provider(request, provider):
             f"{provider.name} cannot be reached just now. Try again in a few minutes."
         ) from error
     cache.set(_request_key(provider, request_id), {"idp": idp}, REQUEST_SECONDS)
+    # The answer comes back without this browser's session (a cross-site POST); the handoff
+    # after it must find the request here, so nobody else's sign-in can be finished in it.
+    started = request.session.get(SESSION_REQUESTS, [])[-4:]
+    request.session[SESSION_REQUESTS] = [*started, request_id]
     location = dict(info["headers"])["Location"]
     return redirect(location)
 
@@ -117,16 +127,17 @@ def _request_key(provider, request_id):
 def _in_response_to(xml: bytes) -> str:
     try:
         root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
         raise SignInRefused("The identity provider's answer is not a SAML response.") from error
     if root.tag != f"{{{SAMLP}}}Response":
         raise SignInRefused("The identity provider's answer is not a SAML response.")
     return root.get("InResponseTo") or ""
 
 
-def claims_from_response(request, provider) -> Claims:
-    """The posted SAMLResponse, checked (see the module docstring); :class:`SignInRefused`
-    for anything not to be believed, with nothing changed."""
+def claims_from_response(request, provider) -> tuple[str, Claims]:
+    """The posted SAMLResponse, checked (see the module docstring): (the request it answers,
+    what it says of the person). :class:`SignInRefused` for anything not to be believed, with
+    nothing changed."""
     posted = request.POST.get("SAMLResponse", "")
     if not posted or len(posted) > MAX_RESPONSE_BYTES:
         raise SignInRefused("No SAML response was received. Start again from the sign-in page.")
@@ -146,6 +157,8 @@ def claims_from_response(request, provider) -> Claims:
             posted, saml2.BINDING_HTTP_POST, outstanding={request_id: "/"}
         )
     except Exception as error:  # pysaml2's refusals have many types; each means "not trusted"
+        # One answer per request, good or bad: a refused one cannot be tried again and again.
+        cache.delete(_request_key(provider, request_id))
         raise SignInRefused(
             f"{provider.name}'s answer could not be trusted ({_reason(error)}), so nobody is "
             "signed in. Start again from the sign-in page."
@@ -154,8 +167,14 @@ def claims_from_response(request, provider) -> Claims:
         raise SignInRefused(f"{provider.name}'s answer holds no assertion; nobody is signed in.")
     if not cache.delete(_request_key(provider, request_id)):  # the same answer, twice at once
         raise SignInRefused("This sign-in answer was used already. Start again.")
+    if response.issuer() != outstanding["idp"]:
+        # Signed by another identity provider of the same metadata (a federation's, say).
+        raise SignInRefused(
+            f"The answer came from {response.issuer()}, not from {provider.name}; nobody is "
+            "signed in."
+        )
     _use_once(provider, response)
-    return _claims(provider, response)
+    return request_id, _claims(provider, response)
 
 
 def _reason(error) -> str:
@@ -207,19 +226,28 @@ def _claims(provider, response) -> Claims:
     )
 
 
-def handoff_store(provider, claims: Claims) -> str:
+def handoff_store(provider, request_id, claims: Claims) -> str:
     token = secrets.token_urlsafe(32)
     cache.set(
         f"sso:saml-handoff:{token}",
-        {"provider": provider.slug, "claims": claims.__dict__},
+        {"provider": provider.slug, "request": request_id, "claims": claims.__dict__},
         HANDOFF_SECONDS,
     )
     return token
 
 
-def handoff_take(provider, token) -> Claims:
+def handoff_take(request, provider, token) -> Claims:
+    """The checked answer, in the browser that started the sign-in (its session holds the
+    request id), once."""
     key = f"sso:saml-handoff:{token}"
     data = cache.get(key) if token else None
     if not data or not cache.delete(key) or data["provider"] != provider.slug:
         raise SignInRefused("This sign-in was used already or took too long. Start again.")
+    started = request.session.get(SESSION_REQUESTS, [])
+    if data["request"] not in started:
+        raise SignInRefused(
+            "This sign-in was not started in this browser, so it does not sign anyone in here. "
+            "Start again from the sign-in page."
+        )
+    request.session[SESSION_REQUESTS] = [r for r in started if r != data["request"]]
     return Claims(**data["claims"])

@@ -19,7 +19,7 @@ from .providers import OIDC, SAML, providers
 
 SESSION_NEXT = "sso_next"
 SESSION_SIGNED_IN = "sso"  # {"provider": slug, "id_token": …}: how to sign out of it too
-ACCOUNT_BACKEND = "django.contrib.auth.backends.ModelBackend"
+ACCOUNT_BACKEND = "sso.backends.AccountBackend"
 
 
 def _provider(slug):
@@ -91,10 +91,10 @@ def saml_acs(request, slug):
     if provider.protocol != SAML:
         raise Http404("Not a SAML provider.")
     try:
-        claims = saml.claims_from_response(request, provider)
+        request_id, claims = saml.claims_from_response(request, provider)
     except SignInRefused as refused:
         return _refused(request, provider, str(refused))
-    token = saml.handoff_store(provider, claims)
+    token = saml.handoff_store(provider, request_id, claims)
     return redirect(f"{reverse('sso:saml_done', args=[slug])}?handoff={token}")
 
 
@@ -103,7 +103,7 @@ def saml_done(request, slug):
     """The browser again, with its session: sign in (or link) whom the assertion named."""
     provider = _provider(slug)
     try:
-        claims = saml.handoff_take(provider, request.GET.get("handoff", ""))
+        claims = saml.handoff_take(request, provider, request.GET.get("handoff", ""))
         return signed_in(request, provider, claims)
     except SignInRefused as refused:
         return _refused(request, provider, str(refused))

@@ -167,7 +167,8 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before a password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing passwords where single sign-on is the only way in.
+    "sso.backends.AccountBackend",
 ]
 # Single sign-on (sso/providers.py, README "Single sign-on"): the identity providers, as JSON.
 SSO_PROVIDERS_JSON = env.str("SSO_PROVIDERS", default="")

@@ -71,6 +71,9 @@ if SEAL_CERTIFICATE_FILE and not (AWARDING_BODY_LEGAL_IDENTIFIER and SEAL_SIGNAT
         "(who signs the sealed certificates)."
     )
 
+# SAML sign-in keeps its requests in the cache, which every gunicorn process must share.
+SSO_SHARED_CACHE_REQUIRED = True
+
 STORAGES = {
     **STORAGES,  # noqa: F405 (the default storage and learners' evidence, base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -62,13 +62,41 @@ def test_an_existing_account_is_linked_by_a_verified_email(university):
 
 def test_an_unverified_email_never_links_nor_makes_an_account(university):
     UserFactory(email="amina@example.edu")
-    with pytest.raises(SignInRefused, match="does not say the address is verified"):
-        external_sign_in(provider=university, claims=claims(verified=False))
-    with pytest.raises(SignInRefused, match="no account is made"):
-        external_sign_in(
-            provider=university, claims=claims(email="new@example.edu", verified=False)
-        )
+    refusals = []
+    for email in ("amina@example.edu", "new@example.edu"):  # has an account here; has none
+        with pytest.raises(SignInRefused, match="does not vouch for") as refused:
+            external_sign_in(provider=university, claims=claims(email=email, verified=False))
+        refusals.append(str(refused.value).replace(email, "…"))
+    assert refusals[0] == refusals[1], "the words do not tell whether the account exists"
     assert not ExternalIdentity.objects.exists() and User.objects.count() == 1
+
+
+def test_a_staff_account_is_never_linked_by_its_email_alone(university):
+    admin = UserFactory(email="amina@example.edu", is_leads_admin=True)
+    with pytest.raises(SignInRefused, match="linked only by its owner"):
+        external_sign_in(provider=university, claims=claims())
+    assert not ExternalIdentity.objects.exists()
+    assert external_sign_in(provider=university, claims=claims(), current_user=admin) == admin
+
+
+def test_a_provider_vouches_only_for_its_own_domains(settings):
+    settings.SSO_PROVIDERS_JSON = json.dumps([{**UNIVERSITY, "email_domains": ["example.edu"]}])
+    university = provider_get("university")
+    with pytest.raises(SignInRefused, match="does not vouch for"):
+        external_sign_in(provider=university, claims=claims(email="amina@gmail.example"))
+    assert external_sign_in(provider=university, claims=claims()).email == "amina@example.edu"
+
+
+def test_a_password_is_refused_where_the_provider_is_the_only_way_in(settings, client):
+    settings.SSO_PROVIDERS_JSON = json.dumps([{**UNIVERSITY, "passwords": "sso_only"}])
+    user = external_sign_in(provider=provider_get("university"), claims=claims())
+    user.set_password("a long passphrase here")
+    user.is_staff = True
+    user.save()
+    for url in ("/accounts/sign-in/", "/admin/login/"):
+        page = client.post(url, {"username": user.email, "password": "a long passphrase here"})
+        assert page.status_code == 200, f"{url}: not signed in, the form again"
+        assert "_auth_user_id" not in client.session
 
 
 def test_a_signed_in_person_links_their_own_account_whatever_the_email(university):
@@ -120,6 +148,12 @@ def test_the_only_way_in_cannot_be_unlinked(university):
         ({"issuer": "http://id.example.edu"}, "https"),
         ({"roles": {"claim": "groups", "map": {"admins": "superuser"}}}, "superuser"),
         ({"passwords": "never"}, "passwords"),
+        ({"issuer": "http://127.0.0.1.evil.example"}, "https"),
+        ({"protocol": "saml", "metadata_url": "http://idp.example.edu/metadata"}, "https"),
+        (
+            {"protocol": "saml", "metadata_url": "https://idp.example/m", "trust_email": "no"},
+            "true",
+        ),
     ],
 )
 def test_a_provider_configured_wrongly_is_named_at_start(settings, change, named):

@@ -3,6 +3,7 @@
 university's attributes, and refusal of unsigned, tampered, expired, misaddressed, wrongly
 signed and replayed assertions."""
 
+import html
 import json
 import re
 
@@ -75,7 +76,7 @@ def test_a_first_sign_in_makes_an_account_from_the_universitys_attributes(browse
 def test_an_address_the_centre_does_not_trust_makes_no_account(browser_page, campus):
     idp = campus(trust_email=False)
     sign_in_with_campus(browser_page, idp, "bob")
-    refused(browser_page, "does not say bob@example.org is verified")
+    refused(browser_page, "does not vouch for bob@example.org")
     assert not User.objects.filter(email="bob@example.org").exists()
 
 
@@ -110,3 +111,34 @@ def test_a_replayed_assertion_is_refused(browser_page, campus, live_server):
     )
     assert replay.status_code == 400
     assert "used already" in replay.text
+
+
+def _hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def test_a_handoff_link_opened_in_another_browser_signs_nobody_in(
+    browser_page, campus, live_server
+):
+    """Someone who stops their own sign-in before its last step and sends that link to another
+    person must not link their identity to that person's account, nor sign them in."""
+    idp = campus()
+    attacker = requests.Session()
+    at_idp = attacker.get(f"{live_server.url}/accounts/sso/campus/", timeout=10)
+    login = attacker.post(
+        f"{idp.url}/idp/login",
+        data={"key": _hidden(at_idp.text, "key"), "login": "alice"},
+        timeout=10,
+    )
+    answered = attacker.post(
+        f"{live_server.url}/accounts/sso/campus/saml/acs/",
+        data={"SAMLResponse": html.unescape(_hidden(login.text, "SAMLResponse"))},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert answered.status_code == 302 and "/saml/done/?handoff=" in answered.headers["Location"]
+    page = browser_page
+    page.goto(live_server.url + answered.headers["Location"])
+    refused(page, "not started in this browser")
+    assert not ExternalIdentity.objects.exists()
+    assert not User.objects.filter(email="alice@example.org").exists()
