@@ -697,6 +697,18 @@ def _add_units(centre, k):
     )
 
 
+def _add_external_identities(centre, k):
+    from accounts.tests.factories import UserFactory
+    from sso.models import ExternalIdentity
+
+    ExternalIdentity.objects.bulk_create(
+        ExternalIdentity(
+            user=UserFactory(), provider="university", subject=uuid.uuid4().hex, email=""
+        )
+        for _ in range(k)
+    )
+
+
 # --- Learners' evidence -----------------------------------------------------------------------
 
 
@@ -1045,6 +1057,11 @@ ROWS = {
         _add_connected_apps,
     ),
     "members": Rows("people of a unit", _members, _add_members),
+    "external_identities": Rows(
+        "people linked to an identity provider",
+        _model_count("sso.ExternalIdentity"),
+        _add_external_identities,
+    ),
     "units": Rows(
         "units, each with its dean and parent", _model_count("accounts.Unit"), _add_units
     ),
@@ -1220,6 +1237,8 @@ PAGES = [
          _to("api-offering-enrolments", offering_id="offering.pk"), "roster"),
     Page("Admin: people (of a unit)", "admin:accounts_user_changelist", "leads_admin",
          _admin("accounts_user", "?unit__id__exact={centre.other_unit.pk}"), "members"),
+    Page("Admin: linked identities", "admin:sso_externalidentity_changelist", "leads_admin",
+         _admin("sso_externalidentity"), "external_identities"),
     Page("Admin: units", "admin:accounts_unit_changelist", "leads_admin",
          _admin("accounts_unit"), "units"),
     Page("Admin: courses", "admin:courses_course_changelist", "leads_admin",
