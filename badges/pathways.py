@@ -462,9 +462,9 @@ def pathway_badges_award(*, learner_ids=None, pathway_ids=None, now=None) -> int
                     _, created = pathway_badge_issue(
                         pathway=pathway, learner=learners[learner_id], now=now
                     )
-                except IssueRefused as refused:
-                    # One learner's refusal (a component revoked a moment ago) must not stop
-                    # the others' badges; the next sweep looks again.
+                except (IssueRefused, Pathway.DoesNotExist) as refused:
+                    # One learner's refusal (a component revoked, or the pathway withdrawn, a
+                    # moment ago) must not stop the others' badges; the next sweep looks again.
                     log.warning("Pathway badge of %s not issued: %s", learner_id, refused)
                     continue
                 issued += created
