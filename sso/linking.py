@@ -33,6 +33,10 @@ class SignInRefused(Exception):
     """The provider's answer signs nobody in; the message says why and what to do."""
 
 
+def unreachable(provider) -> SignInRefused:
+    return SignInRefused(f"{provider.name} cannot be reached just now. Try again in a few minutes.")
+
+
 @dataclass(frozen=True)
 class Claims:
     """What a provider said about the person, in one shape for OIDC and SAML."""

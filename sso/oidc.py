@@ -16,7 +16,7 @@ from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from joserfc.errors import JoseError
 
-from .linking import Claims, SignInRefused
+from .linking import Claims, SignInRefused, unreachable
 
 TIMEOUT_SECONDS = 10
 
@@ -70,9 +70,7 @@ def redirect_to_provider(request, provider, *, callback_url):
     try:
         return _checked_metadata(provider).authorize_redirect(request, callback_url)
     except (requests.RequestException, ValueError, KeyError) as error:
-        raise SignInRefused(
-            f"{provider.name} cannot be reached just now. Try again in a few minutes."
-        ) from error
+        raise unreachable(provider) from error
 
 
 def claims_from_callback(request, provider) -> tuple[Claims, str]:
@@ -103,9 +101,7 @@ def claims_from_callback(request, provider) -> tuple[Claims, str]:
             "signed in. Start again from the sign-in page."
         ) from error
     except requests.RequestException as error:
-        raise SignInRefused(
-            f"{provider.name} cannot be reached just now. Try again in a few minutes."
-        ) from error
+        raise unreachable(provider) from error
     claims = dict(token.get("userinfo") or {})
     if not claims:
         raise SignInRefused(f"{provider.name} sent no ID token, so nobody is signed in.")
@@ -113,9 +109,7 @@ def claims_from_callback(request, provider) -> tuple[Claims, str]:
         try:
             extra = dict(app.userinfo(token=token))
         except requests.RequestException as error:
-            raise SignInRefused(
-                f"{provider.name} cannot be reached just now. Try again in a few minutes."
-            ) from error
+            raise unreachable(provider) from error
         if extra.get("sub") == claims.get("sub"):  # OIDC Core §5.3.2: else not to be used
             claims = {**extra, **claims}
     return (

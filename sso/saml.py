@@ -36,7 +36,7 @@ from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.time_util import str_to_time
 
-from .linking import Claims, SignInRefused
+from .linking import Claims, SignInRefused, unreachable
 from .models import UsedAssertion
 
 XMLSEC = "/usr/bin/xmlsec1"
@@ -108,9 +108,7 @@ def redirect_to_provider(request, provider):
     except SignInRefused:
         raise
     except Exception as error:  # pysaml2 raises many kinds for unreachable or bad metadata
-        raise SignInRefused(
-            f"{provider.name} cannot be reached just now. Try again in a few minutes."
-        ) from error
+        raise unreachable(provider) from error
     cache.set(_request_key(provider, request_id), {"idp": idp}, REQUEST_SECONDS)
     # The answer comes back without this browser's session (a cross-site POST); the handoff
     # after it must find the request here, so nobody else's sign-in can be finished in it.

@@ -41,6 +41,7 @@ from config.testing.processes import (
     _missing,
     _tail,
     free_port,
+    terminate,
 )
 
 TOOL = ROOT / "tools" / "oidc-provider"
@@ -265,13 +266,7 @@ class OidcProvider:
         """Stop the server and print the tail of its log (pytest shows it for a failed test)."""
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self.proc = None
         print(f"--- oidc-provider ({self.issuer}, run {self.runs}) ---\n{_tail(self.log)}")
 

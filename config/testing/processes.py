@@ -54,6 +54,18 @@ def wait_until(predicate, *, timeout, what, interval=0.05):
         time.sleep(interval)
 
 
+def terminate(proc, *, timeout=10):
+    """Stop a subprocess a test started: SIGTERM, then SIGKILL if it is still there."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _missing(reason):
     """Skip on a developer's machine without the server; CI must run the fault tests."""
     if os.environ.get("CI"):
@@ -128,13 +140,7 @@ class RedisServer:
             client.close()
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self.proc = None
         wait_until(lambda: not port_open(self.port), timeout=10, what="Redis stopped")
 

@@ -35,6 +35,7 @@ from config.testing.processes import (
     _finalized_on_sigterm,
     _tail,
     free_port,
+    terminate,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,13 +188,7 @@ class SamlIdp:
     def stop(self):
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self.proc = None
 
     def log_tail(self) -> str:
